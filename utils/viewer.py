@@ -1,0 +1,52 @@
+"""An interactive slice viewer (ipywidgets) with window/level sliders and an optional mask outline.
+
+Notebooks show a static figure as well, so saved outputs stay meaningful without a live kernel.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .plotting import overlay_mask
+
+
+def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: int = 0,
+                 unit: str = "a.u.", title: str = "") -> Any:
+    """Scroll through ``volume`` along ``axis`` with window (width) and level (centre) sliders.
+
+    Returns the ipywidgets container (display it, or let the notebook show it as the cell's value).
+    """
+    import ipywidgets as widgets
+
+    volume = np.asarray(volume, dtype=np.float32)
+    if volume.ndim != 3:
+        raise ValueError(f"slice_viewer needs a 3D volume, got shape {volume.shape}")
+    if mask is not None and np.shape(mask) != volume.shape:
+        raise ValueError(f"mask shape {np.shape(mask)} does not match volume shape {volume.shape}")
+    lo, hi = (float(v) for v in np.percentile(volume, [0.5, 99.5]))
+    span = max(hi - lo, 1e-6)
+    step = span / 200
+    n = volume.shape[axis]
+    index = widgets.IntSlider(value=n // 2, min=0, max=n - 1, description="slice")
+    level = widgets.FloatSlider(value=(lo + hi) / 2, min=lo - span, max=hi + span, step=step, description="level")
+    width = widgets.FloatSlider(value=span, min=step, max=3 * span, step=step, description="width")
+    show_mask = widgets.Checkbox(value=mask is not None, description="mask", disabled=mask is None)
+    out = widgets.Output()
+
+    def draw(*_: Any) -> None:
+        img = np.take(volume, index.value, axis=axis)
+        m = np.take(mask, index.value, axis=axis) if (mask is not None and show_mask.value) else None
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(5, 5))
+            overlay_mask(ax, img, m, vmin=level.value - width.value / 2, vmax=level.value + width.value / 2)
+            fig.colorbar(ax.images[0], ax=ax, shrink=0.8, label=unit)
+            ax.set_title(f"{title} slice {index.value}/{n - 1}".strip())
+            plt.show()
+
+    for w in (index, level, width, show_mask):
+        w.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), out])
