@@ -103,10 +103,7 @@ def quiet() -> None:
 @contextmanager
 def _quiet_native_stderr() -> Iterator[None]:
     """Hide what native libraries print to file descriptor 2 while importing TensorFlow (oneDNN notices)."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = 2
+    fd = 2
     saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as devnull:
