@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .config import ROOT
+from .config import ROOT, display_path
 
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
@@ -41,7 +41,7 @@ def find_notebooks(only: Sequence[str] = ()) -> list[Path]:
     if only:
         found = [p for p in found if any(p.name.startswith(o) for o in only)]
         if not found:
-            raise SystemExit(f"No notebook matches --only {' '.join(only)} in {NOTEBOOKS.relative_to(ROOT)}/")
+            raise SystemExit(f"No notebook matches --only {' '.join(only)} in {display_path(NOTEBOOKS)}")
     return found
 
 
