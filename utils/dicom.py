@@ -1,0 +1,352 @@
+"""DICOM plumbing: read files with clear errors, rescale to HU, window, load a series, de-identify.
+
+Conventions
+-----------
+* Volumes are NumPy arrays indexed ``(z, y, x)``: slice, row, column.
+* ``spacing`` is ``(z, y, x)`` in millimetres.
+* ``affine`` is a 4x4 matrix mapping voxel indices ``(z, y, x, 1)`` (in that order) to DICOM patient
+  coordinates in millimetres, LPS: +x towards the patient's Left, +y Posterior, +z Superior (head).
+  NIfTI uses RAS and ``(x, y, z)`` index order; notebook 05 shows the conversion.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import warnings
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterator, MutableMapping
+
+import numpy as np
+import pydicom
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
+from pydicom.pixels import apply_modality_lut, get_decoder
+from pydicom.uid import UID, generate_uid
+
+__all__ = ["DicomError", "read_dicom", "to_hu", "window", "load_series", "deidentify", "find_phi"]
+
+PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+GEOMETRY_KEYWORDS = ("ImagePositionPatient", "ImageOrientationPatient", "PixelSpacing")
+
+# Identifying attributes (a subset of the DICOM PS3.15 Annex E basic confidentiality profile).
+# Sequences that only carry identifiers are removed; these are emptied (kept, zero length).
+PHI_SEQUENCES = frozenset({
+    "OtherPatientIDsSequence", "ReferencedPatientSequence", "RequestAttributesSequence",
+    "PatientInsurancePlanCodeSequence", "ReferringPhysicianIdentificationSequence",
+    "PerformingPhysicianIdentificationSequence", "OperatorIdentificationSequence",
+    "PhysiciansOfRecordIdentificationSequence",
+})
+PHI_KEYWORDS = frozenset({
+    "PatientBirthDate", "PatientBirthTime", "OtherPatientIDs", "OtherPatientNames", "PatientBirthName",
+    "PatientMotherBirthName", "PatientAddress", "PatientTelephoneNumbers", "MedicalRecordLocator",
+    "MilitaryRank", "BranchOfService", "PatientComments", "AdditionalPatientHistory", "IssuerOfPatientID",
+    "InstitutionName", "InstitutionAddress", "InstitutionalDepartmentName", "StationName", "DeviceSerialNumber",
+    "ReferringPhysicianName", "ReferringPhysicianAddress", "ReferringPhysicianTelephoneNumbers",
+    "PerformingPhysicianName", "NameOfPhysiciansReadingStudy", "PhysiciansOfRecord", "OperatorsName",
+    "RequestingPhysician", "AccessionNumber", "StudyID", "RequestedProcedureID", "PerformedProcedureStepID",
+    "ScheduledProcedureStepID", "AdmissionID", "PlacerOrderNumberImagingServiceRequest",
+    "FillerOrderNumberImagingServiceRequest",
+})
+PATIENT_KEYWORDS = ("PatientName", "PatientID")
+
+
+class DicomError(ValueError):
+    """A DICOM file or series that cannot be used as an image, with what is wrong and what to do."""
+
+
+# --------------------------------------------------------------------------------------------- reading
+def read_dicom(path: str | Path, *, pixels: bool = True) -> Dataset:
+    """Read one DICOM image file; with ``pixels=True`` also decode its pixel data (cached on the dataset).
+
+    Raises ``FileNotFoundError`` for a missing path and :class:`DicomError` for a file that is not DICOM,
+    is truncated, holds no image (a structured report, an RT structure set) or needs a missing decoder.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No file named {path.name!r} in {path.parent.name}/: check the path.")
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=not pixels)
+    except InvalidDicomError:
+        ds = _read_without_preamble(path, pixels)
+    except OSError:
+        raise
+    except Exception as exc:  # pydicom raises struct.error, EOFError, ... on damaged headers
+        raise DicomError(f"{path.name}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc}). "
+                         "The file is damaged or cut short: copy or download it again.") from exc
+    if not any(k in ds for k in PIXEL_KEYWORDS) and (pixels or "Rows" not in ds):
+        _explain_missing_pixels(ds, path.name)
+    if pixels:
+        _decode(ds, path.name)
+    return ds
+
+
+def _explain_missing_pixels(ds: Dataset, name: str) -> None:
+    """Raise the right error for a dataset without pixel data: truncated image, or not an image at all."""
+    kind = UID(ds.SOPClassUID).name if "SOPClassUID" in ds else ""
+    if "Rows" in ds or "Image" in kind:
+        raise DicomError(f"{name}: the header describes an image ({kind or 'Rows x Columns given'}) but the file ends "
+                         "before its pixel data: it was cut short. Fetch or export it again.")
+    if "SOPClassUID" not in ds:
+        raise DicomError(f"{name}: the DICOM header is incomplete (no SOP Class UID, no image): the file was cut "
+                         "short or is not a complete DICOM object. Fetch or export it again.")
+    raise DicomError(f"{name}: this is a {kind!r} object (Modality {ds.get('Modality', '?')}), "
+                     "which holds no pixel data, so it is not an image. Read it with pydicom.dcmread and walk its "
+                     "content (ContentSequence for reports, ROIContourSequence for RT structures), or load the "
+                     "image files it refers to.")
+
+
+def _read_without_preamble(path: Path, pixels: bool) -> Dataset:
+    """Some DICOM files lack the 128-byte preamble and 'DICM' marker; accept them only if they parse as DICOM."""
+    hint = (f"{path.name} is not a DICOM file: it has no 'DICM' marker and does not parse as DICOM elements. "
+            "Is it a NIfTI (.nii), PNG or ZIP file? Open it with the matching library (nibabel, PIL, zipfile).")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = pydicom.dcmread(path, force=True, stop_before_pixels=not pixels)
+    except Exception as exc:
+        raise DicomError(hint) from exc
+    if not any(k in ds for k in ("SOPClassUID", "Rows", "Modality")):
+        raise DicomError(hint)
+    return ds
+
+
+def _decode(ds: Dataset, name: str) -> None:
+    """Decode the pixel data once, turning pydicom's low-level failures into actionable messages."""
+    syntax = ds.file_meta.get("TransferSyntaxUID") if hasattr(ds, "file_meta") else None
+    try:
+        ds.pixel_array  # noqa: B018 - decodes and caches on the dataset
+    except ValueError as exc:
+        sizes = re.search(r"(\d+) vs (\d+) bytes", str(exc))
+        if "less than expected" in str(exc) and sizes:
+            raise DicomError(f"{name}: the pixel data is truncated ({sizes[1]} of the {sizes[2]} bytes the header "
+                             "announces are present): "
+                             "the file was cut short, e.g. by an interrupted download or copy. "
+                             "Fetch or export it again; the header alone can still be read with "
+                             "read_dicom(path, pixels=False).") from exc
+        raise DicomError(f"{name}: the pixel data does not match the image header ({exc}).") from exc
+    except (RuntimeError, NotImplementedError) as exc:
+        missing = ""
+        if syntax is not None and UID(syntax).is_compressed:
+            deps = get_decoder(syntax).missing_dependencies
+            missing = f" Decoders that could read it: {'; '.join(deps)}." if deps else ""
+        label = f"{UID(syntax).name!r} " if syntax is not None else ""
+        raise DicomError(f"{name}: cannot decode {label}pixel data with the installed plugins.{missing} "
+                         f"Details: {str(exc).splitlines()[0]}") from exc
+
+
+# ------------------------------------------------------------------------------------------- intensities
+def to_hu(ds: Dataset) -> np.ndarray:
+    """Apply the modality LUT (``RescaleSlope``, ``RescaleIntercept``) and return float32 values.
+
+    For CT these are Hounsfield units; for modalities without a rescale the stored values come back as floats.
+    """
+    return np.asarray(apply_modality_lut(ds.pixel_array, ds), dtype=np.float32)
+
+
+def window(image: np.ndarray, center: float, width: float) -> np.ndarray:
+    """Linear window: ``center - width/2`` maps to 0, ``center + width/2`` to 1, clipped to [0, 1] (float32)."""
+    if width <= 0:
+        raise ValueError(f"window width must be positive, got {width}")
+    low = center - width / 2
+    return np.clip((np.asarray(image, dtype=np.float32) - low) / width, 0.0, 1.0)
+
+
+# ------------------------------------------------------------------------------------------------ series
+def load_series(folder: str | Path) -> tuple[np.ndarray, tuple[float, float, float], np.ndarray]:
+    """Load one single-frame series from ``folder`` as ``(volume, spacing, affine)``.
+
+    Slices are sorted by their position along the slice normal,
+    ``dot(ImagePositionPatient, cross(row, column))``, never by file name. ``volume`` is (z, y, x) float32
+    (HU for CT), ``spacing`` (z, y, x) in mm, ``affine`` maps (z, y, x, 1) indices to LPS mm (see module doc).
+    Raises :class:`DicomError` for an empty folder, several series, missing geometry tags, mixed orientations
+    or image sizes, duplicate positions and uneven slice spacing.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"No folder named {folder.name!r}: check the path.")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise DicomError(f"{folder.name}/ is empty: there are no DICOM files to load. "
+                         "Point load_series at the folder that holds the slices of one series.")
+    headers = [read_dicom(p, pixels=False) for p in files]
+    _check_one_series(folder, headers)
+    _check_geometry_tags(files, headers)
+    orientation = np.array([h.ImageOrientationPatient for h in headers], dtype=float)
+    if not np.allclose(orientation, orientation[0], atol=1e-4):
+        raise DicomError(f"{folder.name}/: slices have different ImageOrientationPatient values; "
+                         "a volume needs parallel slices. Split the files by orientation first.")
+    sizes = {(int(h.Rows), int(h.Columns), *map(float, h.PixelSpacing)) for h in headers}
+    if len(sizes) > 1:
+        raise DicomError(f"{folder.name}/: slices differ in (Rows, Columns, PixelSpacing): {sorted(sizes)}; "
+                         "resample them to one grid or load them separately.")
+    if any(int(h.get("NumberOfFrames", 1) or 1) > 1 for h in headers):
+        raise DicomError(f"{folder.name}/ holds a multi-frame file; load_series reads one frame per file. "
+                         "Read a multi-frame file with read_dicom(path).pixel_array instead.")
+
+    row, col = orientation[0, :3], orientation[0, 3:]
+    normal = np.cross(row, col)
+    positions = np.array([h.ImagePositionPatient for h in headers], dtype=float)
+    along = positions @ normal
+    order = np.argsort(along, kind="stable")
+    gaps = np.diff(along[order])
+    if gaps.size and gaps.min() < 1e-3:
+        k = int(np.argmin(gaps))
+        dup = (files[order[k]].name, files[order[k + 1]].name)
+        raise DicomError(f"{folder.name}/: {dup[0]} and {dup[1]} sit at the same position ({along[order[k]]:.3f} mm "
+                         "along the slice normal): duplicate slices or several acquisitions. Keep one of each.")
+    if gaps.size and gaps.max() - gaps.min() > max(0.01 * gaps.mean(), 1e-3):
+        raise DicomError(f"{folder.name}/: slice spacing is inconsistent (gaps from {gaps.min():.3f} to "
+                         f"{gaps.max():.3f} mm along the slice normal), so a slice is missing or the series is not "
+                         "evenly sampled. Find the missing file, or resample to a regular grid before treating "
+                         "it as a volume.")
+    first = headers[order[0]]
+    dy, dx = (float(v) for v in first.PixelSpacing)
+    if gaps.size:
+        dz = float(gaps.mean())
+        step = (positions[order[-1]] - positions[order[0]]) / (len(files) - 1)
+    else:
+        dz = float(first.get("SpacingBetweenSlices") or first.get("SliceThickness") or 1.0)
+        step = dz * normal
+    affine = np.eye(4)
+    affine[:3, 0], affine[:3, 1], affine[:3, 2] = step, dy * col, dx * row
+    affine[:3, 3] = positions[order[0]]
+    volume = np.stack([to_hu(read_dicom(files[i])) for i in order])
+    return volume, (dz, dy, dx), affine
+
+
+def _check_one_series(folder: Path, headers: list[Dataset]) -> None:
+    counts = Counter(str(h.get("SeriesInstanceUID", "<missing>")) for h in headers)
+    if len(counts) > 1:
+        listing = "; ".join(f"{uid} ({n} files)" for uid, n in counts.most_common())
+        raise DicomError(f"{folder.name}/ mixes {len(counts)} series (SeriesInstanceUID): {listing}. "
+                         "Put each series in its own folder, e.g. group the files by SeriesInstanceUID.")
+
+
+def _check_geometry_tags(files: list[Path], headers: list[Dataset]) -> None:
+    missing = {f.name: [k for k in GEOMETRY_KEYWORDS if h.get(k) in (None, "")] for f, h in zip(files, headers)}
+    missing = {name: keys for name, keys in missing.items() if keys}
+    if missing:
+        name, keys = next(iter(missing.items()))
+        raise DicomError(f"{len(missing)} of {len(files)} files lack geometry tags (e.g. {name}: {', '.join(keys)}). "
+                         "Without ImagePositionPatient, ImageOrientationPatient and PixelSpacing the slice order and "
+                         "spacing are unknown; sorting by file name or InstanceNumber would only be a guess. "
+                         "Is this a projection image or a secondary capture, or were the tags stripped?")
+
+
+# -------------------------------------------------------------------------------------- de-identification
+def deidentify(ds: Dataset, uid_map: MutableMapping[str, str], *, pseudonym: str = "ANONYMOUS",
+               date_shift_days: int | None = None) -> Dataset:
+    """Return a de-identified copy of ``ds`` (a subset of the DICOM basic confidentiality profile).
+
+    PatientName and PatientID become ``pseudonym``; birth date, other names and IDs, addresses, institution,
+    physicians and operators (every PN), accession and study IDs are emptied; identifier-only sequences and
+    all private tags are removed. Dates (DA, DT) are shifted by ``date_shift_days`` or, when it is None,
+    emptied together with times (TM). Instance UIDs are replaced through ``uid_map`` (old → new, filled in
+    as needed), so files de-identified with the same map keep their study, series and references together.
+    """
+    out = copy.deepcopy(ds)
+    out.remove_private_tags()
+    _scrub(out, uid_map, date_shift_days)
+    for keyword in PATIENT_KEYWORDS:
+        setattr(out, keyword, pseudonym)
+    out.PatientIdentityRemoved = "YES"
+    dates = "dates removed" if date_shift_days is None else "dates shifted"
+    out.DeidentificationMethod = f"Basic profile subset, {dates}, UIDs replaced"
+    meta = getattr(out, "file_meta", None)
+    if meta is not None and "SOPInstanceUID" in out:
+        meta.MediaStorageSOPInstanceUID = out.SOPInstanceUID
+    return out
+
+
+def _scrub(ds: Dataset, uid_map: MutableMapping[str, str], shift: int | None) -> None:
+    for elem in list(ds):
+        keyword = elem.keyword
+        if keyword in PHI_SEQUENCES:
+            del ds[elem.tag]
+        elif elem.VR == "SQ":
+            for item in elem.value:
+                _scrub(item, uid_map, shift)
+        elif keyword in PHI_KEYWORDS or (elem.VR == "PN" and keyword not in PATIENT_KEYWORDS):
+            elem.value = ""
+        elif elem.VR in ("DA", "DT") or (elem.VR == "TM" and shift is None):
+            elem.value = _map_values(elem.value, lambda v: "" if shift is None else _shift(v, shift))
+        elif _is_instance_uid(elem):
+            elem.value = _map_values(elem.value, lambda v: uid_map.setdefault(v, generate_uid()))
+
+
+def _map_values(value: object, fn) -> object:  # noqa: ANN001 - a str -> str function
+    if isinstance(value, (list, MultiValue)):
+        return [fn(str(v)) for v in value if str(v)]
+    return fn(str(value)) if value not in (None, "") else value
+
+
+def _shift(value: str, days: int) -> str:
+    """Shift the date part (YYYYMMDD) of a DA or DT value; an unparsable value is emptied."""
+    try:
+        day = datetime.strptime(value[:8], "%Y%m%d") + timedelta(days=days)
+    except ValueError:
+        return ""
+    return day.strftime("%Y%m%d") + value[8:]
+
+
+def _is_instance_uid(elem: DataElement) -> bool:
+    """Instance UIDs identify a study, series, image or frame of reference; class and syntax UIDs do not."""
+    if elem.VR != "UI" or elem.keyword.endswith("ClassUID") or elem.keyword == "TransferSyntaxUID":
+        return False
+    values = elem.value if isinstance(elem.value, (list, MultiValue)) else [elem.value]
+    return any(v and UID(str(v)).is_private for v in values)
+
+
+def _walk(ds: Dataset, prefix: str = "") -> Iterator[tuple[str, DataElement]]:
+    """Every element with a readable path, descending into sequences (file meta excluded)."""
+    for elem in ds:
+        name = f"{prefix}{elem.keyword or elem.tag}"
+        yield name, elem
+        if elem.VR == "SQ":
+            for i, item in enumerate(elem.value):
+                yield from _walk(item, f"{name}[{i}].")
+
+
+def _identifiers(ds: Dataset) -> set[tuple[str, str]]:
+    """(keyword, value) pairs that identify the patient or the instance: names, IDs, dates, instance UIDs."""
+    found = set()
+    for _, elem in _walk(ds):
+        relevant = (elem.keyword in PHI_KEYWORDS or elem.keyword in PATIENT_KEYWORDS or elem.VR in ("PN", "DA", "DT")
+                    or _is_instance_uid(elem))
+        if relevant and elem.VR != "SQ" and elem.value not in (None, ""):
+            values = elem.value if isinstance(elem.value, (list, MultiValue)) else [elem.value]
+            found.update((elem.keyword, str(v)) for v in values if str(v))
+    return found
+
+
+def find_phi(ds: Dataset, original: Dataset | None = None) -> list[str]:
+    """List what still identifies the patient in ``ds`` (empty list: nothing found).
+
+    Flags private tags, identifier-only sequences, non-empty identifying attributes and person names, and
+    PatientName/PatientID unless PatientIdentityRemoved is YES. With ``original`` it also flags every name,
+    ID, date and instance UID whose original value survives unchanged.
+    """
+    findings = []
+    private = [str(elem.tag) for _, elem in _walk(ds) if elem.tag.is_private]
+    if private:
+        findings.append(f"{len(private)} private elements, e.g. {private[0]}")
+    anonymised = str(ds.get("PatientIdentityRemoved", "")).upper() == "YES"
+    for name, elem in _walk(ds):
+        if elem.tag.is_private:
+            continue
+        if elem.keyword in PHI_SEQUENCES:
+            findings.append(f"{name}: sequence of identifiers ({len(elem.value)} items)")
+        elif elem.VR != "SQ" and elem.value not in (None, "") and str(elem.value) and (
+                elem.keyword in PHI_KEYWORDS or (elem.VR == "PN" and elem.keyword not in PATIENT_KEYWORDS)
+                or (elem.keyword in PATIENT_KEYWORDS and not anonymised)):
+            findings.append(f"{name} = {str(elem.value)!r}")
+    if original is not None:
+        reported = " ".join(findings)
+        kept = sorted(_identifiers(ds) & _identifiers(original))
+        findings += [f"{keyword} keeps its original value {value!r}" for keyword, value in kept
+                     if f"{value!r}" not in reported]
+    return findings
