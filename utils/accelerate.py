@@ -56,7 +56,7 @@ def get_strategy(verbose: bool = True) -> tf.distribute.Strategy:
             strategy, what = tf.distribute.get_strategy(), "CPU (no GPU or TPU found)"
     if verbose:
         n = strategy.num_replicas_in_sync
-        print(f"Accelerator: {what} · {type(strategy).__name__} · {n} replica{'s' if n != 1 else ''}")
+        print(f"Accelerator: {what} · {type(strategy).__name__.lstrip('_')} · {n} replica{'s' if n != 1 else ''}")
     return strategy
 
 
