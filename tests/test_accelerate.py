@@ -78,3 +78,12 @@ def test_gpu_branches(monkeypatch, capsys, n_gpus, name, replicas):
         assert made[0][1] == ("/gpu:0",)
     assert "GPU" in capsys.readouterr().out
     assert accelerate.suggested_batch_size(32, strategy) == 32 * replicas
+
+
+def test_tpu_hint(monkeypatch):
+    monkeypatch.delenv("TPU_NAME", raising=False)
+    monkeypatch.setenv("COLAB_TPU_ADDR", "10.0.0.2:8470")
+    assert accelerate.tpu_hint() == {}
+    monkeypatch.delenv("COLAB_TPU_ADDR")
+    monkeypatch.setattr(accelerate, "Path", lambda p: SimpleNamespace(exists=lambda: p == "/dev/accel0"))
+    assert accelerate.tpu_hint() == {"tpu": "local"}

@@ -15,20 +15,26 @@ if TYPE_CHECKING:
     import tensorflow as tf
 
 
-def _tpu_resolver() -> Any | None:
-    """A connected-to-be TPU cluster resolver when this machine looks like a TPU runtime, else ``None``.
+def tpu_hint() -> dict[str, str] | None:
+    """Arguments for ``TPUClusterResolver`` when this machine shows signs of a TPU, else ``None``.
 
-    Only tried when there is a sign of a TPU (Colab's ``COLAB_TPU_ADDR``, ``TPU_NAME``, or a TPU-VM device
-    node), so CPU and GPU machines never wait for a metadata server.
+    The signs are Colab's ``COLAB_TPU_ADDR``, ``TPU_NAME``, or a TPU-VM device node; checking them imports
+    nothing, so CPU and GPU machines never wait for a metadata server.
     """
+    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
+        return {}
+    if Path("/dev/accel0").exists():
+        return {"tpu": "local"}
+    return None
+
+
+def _tpu_resolver() -> Any | None:
+    """A TPU cluster resolver when a TPU is there (see ``tpu_hint``), else ``None``."""
+    kwargs = tpu_hint()
+    if kwargs is None:
+        return None
     import tensorflow as tf
 
-    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
-        kwargs: dict[str, str] = {}
-    elif Path("/dev/accel0").exists():
-        kwargs = {"tpu": "local"}
-    else:
-        return None
     try:
         return tf.distribute.cluster_resolver.TPUClusterResolver(**kwargs)
     except (ValueError, RuntimeError, tf.errors.OpError):
