@@ -1,0 +1,345 @@
+"""Benchmark every notebook in full and fast mode and check the course's time and memory budgets.
+
+    python -m benchmarks.benchmark                      # all notebooks, full then fast mode
+    python -m benchmarks.benchmark --only 07 --modes fast
+    python -m benchmarks.benchmark --inplace            # also refresh the committed (full-mode) outputs
+    python -m benchmarks.benchmark --report-only --update-readme --update-instructors
+
+Each run uses a fresh kernel (``utils.run.execute``) and records wall time, the kernel's CPU time (user + sys),
+its peak resident memory and the metrics it saved in ``results/``. Results merge into
+``benchmarks/results.json`` (a re-run of some notebooks keeps the others) and render to
+``benchmarks/results.md``. Not a test: it takes as long as the notebooks do.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from utils.config import ROOT  # noqa: E402
+
+HERE = ROOT / "benchmarks"
+RESULTS_JSON = HERE / "results.json"
+RESULTS_MD = HERE / "results.md"
+README = ROOT / "README.md"
+INSTRUCTORS = ROOT / "docs" / "INSTRUCTORS.md"
+
+FULL_SECONDS = 300.0      # per notebook, full mode, 2-core CPU
+FULL_MB = 2048.0          # per notebook, full mode
+FAST_TOTAL_SECONDS = 360.0  # whole fast suite
+FAST_SECONDS = {"07": 60.0, "08": 60.0}  # per-notebook aims in fast mode; others 20 s
+FAST_DEFAULT_SECONDS = 20.0
+
+TITLE_RE = re.compile(r"^#\s+(\d\d)\s+·\s+(.+?)\s*$", re.M)
+TIME_RE = re.compile(r"\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises")
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    """What a notebook's title cell says about it."""
+
+    stem: str
+    number: str
+    title: str
+    objectives: tuple[str, ...]
+    teach: int
+    exercise: int
+
+    @property
+    def minutes(self) -> int:
+        return self.teach + self.exercise
+
+
+@dataclass
+class Measurement:
+    """One notebook run in one mode."""
+
+    notebook: str
+    mode: str
+    ok: bool
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    metrics: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    measured_at: str = ""
+
+
+def parse_title_cell(stem: str, source: str) -> NotebookInfo:
+    """Read ``# NN · Title``, the learning-objective bullets and ``**Time:** N min teaching + M min exercises``."""
+    title = TITLE_RE.search(source)
+    if not title:
+        raise ValueError(f"{stem}: the first markdown cell does not start with '# NN · Title'")
+    minutes = TIME_RE.search(source)
+    if not minutes:
+        raise ValueError(f"{stem}: no '**Time:** N min teaching + M min exercises' line in the title cell")
+    objectives: list[str] = []
+    if "Learning objectives" in source:
+        after = source.split("Learning objectives", 1)[1].splitlines()[1:]
+        for line in after:
+            if line.startswith("- "):
+                objectives.append(line[2:].strip())
+            elif objectives and line.strip():
+                break
+    return NotebookInfo(stem, title.group(1), title.group(2), tuple(objectives), int(minutes.group(1)),
+                        int(minutes.group(2)))
+
+
+def read_info(path: Path) -> NotebookInfo:
+    """The title-cell information of a notebook file."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    first = next(c for c in cells if c["cell_type"] == "markdown")
+    source = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
+    return parse_title_cell(path.stem, source)
+
+
+def within_budget(m: Measurement) -> bool:
+    """Full mode: under 300 s and 2048 MB. Fast mode: under the per-notebook aim (20 s; 60 s for 07/08)."""
+    if not m.ok:
+        return False
+    if m.mode == "full":
+        return m.seconds < FULL_SECONDS and m.peak_mb < FULL_MB
+    return m.seconds < FAST_SECONDS.get(m.notebook[:2], FAST_DEFAULT_SECONDS)
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def headline(metrics: dict[str, Any]) -> str:
+    """The first ``test_``/``mean_`` number (else the first number), as ``name=value``."""
+    numeric = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+               and not k.endswith("seconds")}
+    for prefix in ("test_", "mean_", ""):
+        for k, v in numeric.items():
+            if k.startswith(prefix):
+                return f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+    return ""
+
+
+def render_results(measurements: Sequence[Measurement], machine: dict[str, Any]) -> str:
+    """``benchmarks/results.md``: one table per mode with a budget column, the fast-suite total, the machine."""
+    lines = ["# Benchmark results", "",
+             "Written by `python -m benchmarks.benchmark`; each notebook runs in a fresh kernel. Wall time includes "
+             "kernel start; CPU is the kernel's user + system time; peak is the kernel's resident memory.", "",
+             "Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()), ""]
+    for mode in ("full", "fast"):
+        rows = sorted((m for m in measurements if m.mode == mode), key=lambda m: m.notebook)
+        if not rows:
+            continue
+        budget = (f"budget: < {FULL_SECONDS:.0f} s and < {FULL_MB:.0f} MB per notebook" if mode == "full" else
+                  f"budget: suite < {FAST_TOTAL_SECONDS:.0f} s; aim < {FAST_DEFAULT_SECONDS:.0f} s per notebook, "
+                  f"< {FAST_SECONDS['07']:.0f} s for 07 and 08")
+        lines += [f"## {mode.capitalize()} mode ({budget})", "",
+                  "| notebook | status | wall (s) | CPU (s) | peak (MB) | headline metric | within budget |",
+                  "|---|---|---:|---:|---:|---|:---:|"]
+        for m in rows:
+            status = "ok" if m.ok else f"FAILED: {m.error}".replace("|", "\\|")
+            lines.append(f"| {m.notebook} | {status} | {m.seconds:.0f} | {m.cpu_seconds:.0f} | {m.peak_mb:.0f} | "
+                         f"{headline(m.metrics)} | {_mark(within_budget(m))} |")
+        total = sum(m.seconds for m in rows)
+        if mode == "fast":
+            lines.append(f"| **total** | | **{total:.0f}** | | | | {_mark(total < FAST_TOTAL_SECONDS)} |")
+        else:
+            lines.append(f"| **total** | | **{total:.0f}** | | | | |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def table_rows(table: str) -> dict[str, list[str]]:
+    """The cells of an existing README table's notebook rows, by notebook number."""
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and re.fullmatch(r"\d\d", cells[0]):
+            rows[cells[0]] = cells
+    return rows
+
+
+def readme_table(infos: Sequence[NotebookInfo], full: dict[str, Measurement], previous: str = "") -> str:
+    """The README's notebook table from the title cells and full-mode measurements.
+
+    The "what you will be able to do" text is kept from the ``previous`` table when it has one (it is written
+    by hand); otherwise the notebook's first learning objective is used. Rows of the previous table for
+    notebooks that do not exist yet are kept as they were.
+    """
+    old = table_rows(previous)
+    rows: dict[str, str] = {n: "| " + " | ".join(cells) + " |" for n, cells in old.items()}
+    for info in infos:
+        m = full.get(info.stem)
+        first = info.objectives[0] if info.objectives else ""
+        can = old[info.number][2] if info.number in old and old[info.number][2] else first[:1].lower() + first[1:]
+        seconds = f"{m.seconds:.0f}" if m and m.ok else ""
+        peak = f"{m.peak_mb:.0f}" if m and m.ok else ""
+        rows[info.number] = (f"| {info.number} | [{info.title}](notebooks/{info.stem}.ipynb) | {can} | "
+                             f"{info.teach} + {info.exercise} | {seconds} | {peak} |")
+    header = ["| # | notebook | what you will be able to do | class time (min) | full-mode run (s) | peak memory (MB) |",
+              "|---|---|---|---|---:|---:|"]
+    return "\n".join(header + [rows[n] for n in sorted(rows)])
+
+
+def splice(text: str, new: str, name: str) -> str:
+    """Replace what lies between ``<!-- name:start -->`` and ``<!-- name:end -->`` (markers kept)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        raise ValueError(f"expected one {start} ... {end} pair")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{new.strip()}\n{end}{tail}"
+
+
+def between(text: str, name: str) -> str:
+    """The text between a marker pair (empty if the markers are missing)."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        return ""
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minutes: int = 15) -> str:
+    """Workshop plans from the notebooks' own time estimates: two half days (01–04, 05–08) and a full day.
+
+    A break of ``break_minutes`` is suggested whenever about ``break_every`` minutes have passed without one.
+    """
+    by_number = {i.number: i for i in infos}
+    plans = [("Half day A: foundations (01–04)", ["01", "02", "03", "04"]),
+             ("Half day B: clinical images to models (05–08)", ["05", "06", "07", "08"]),
+             ("Full day: the whole course (01–08)", ["01", "02", "03", "04", "05", "06", "07", "08"])]
+    out = []
+    for name, numbers in plans:
+        rows, clock, since_break = [], 0, 0
+        for n in numbers:
+            info = by_number.get(n)
+            if info is None:
+                rows.append(f"| {n} | (notebook not written yet) | | | |")
+                continue
+            if since_break >= break_every:
+                rows.append(f"| | *break* | | | {clock}–{clock + break_minutes} |")
+                clock += break_minutes
+                since_break = 0
+            rows.append(f"| {n} | {info.title} | {info.teach} | {info.exercise} | {clock}–{clock + info.minutes} |")
+            clock += info.minutes
+            since_break += info.minutes
+        missing = [n for n in numbers if n not in by_number]
+        note = f" (without {', '.join(missing)}: not written yet)" if missing else ""
+        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h including breaks{note}", "",
+                "| # | notebook | teaching (min) | exercises (min) | minutes from start |",
+                "|---|---|---:|---:|---|", *rows, ""]
+    return "\n".join(out).strip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Running (not unit-tested: it executes notebooks)
+
+
+def machine_info() -> dict[str, Any]:
+    """A short description of where the numbers were measured."""
+    import psutil
+
+    from utils.config import get_config
+
+    return {"cpus": os.cpu_count(), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GB",
+            "python": platform.python_version(), "platform": platform.platform(terse=True),
+            "offline": get_config().offline, "date": time.strftime("%Y-%m-%d")}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(path: Path, mode: str, inplace: bool = False, timeout: int = 900) -> Measurement:
+    """Execute one notebook in a fresh kernel and collect time, CPU, memory and its saved metrics."""
+    from utils import run
+
+    fast = mode == "fast"
+    results = ROOT / "results" / ("fast" if fast else "") / f"{path.stem}.json"
+    started, cpu0 = time.time(), _children_cpu()
+    result, nb = run.execute(path, fast=fast, timeout=timeout)
+    cpu = _children_cpu() - cpu0  # the kernel is a child process, reaped when the run ends
+    metrics = {}
+    if result.ok and results.is_file() and results.stat().st_mtime >= started:
+        metrics = {k: v for k, v in json.loads(results.read_text()).items() if k not in ("notebook", "mode")}
+    if result.ok and mode == "full":
+        run.write_outputs(path, nb, inplace)
+    return Measurement(path.stem, mode, result.ok, round(result.seconds, 1), round(cpu, 1),
+                       round(result.peak_mb, 1), metrics, result.error, time.strftime("%Y-%m-%d %H:%M"))
+
+
+def load_measurements(path: Path = RESULTS_JSON) -> list[Measurement]:
+    """Measurements saved by earlier runs (empty if none)."""
+    if not path.is_file():
+        return []
+    return [Measurement(**m) for m in json.loads(path.read_text())["runs"]]
+
+
+def merge(old: Iterable[Measurement], new: Iterable[Measurement]) -> list[Measurement]:
+    """Earlier measurements with the re-measured (notebook, mode) pairs replaced."""
+    merged = {(m.notebook, m.mode): m for m in old}
+    merged.update({(m.notebook, m.mode): m for m in new})
+    return sorted(merged.values(), key=lambda m: (m.mode != "full", m.notebook))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from utils.run import find_notebooks
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", default=(), metavar="NN", help="notebook number prefixes, e.g. 07")
+    parser.add_argument("--modes", nargs="+", default=["full", "fast"], choices=["full", "fast"])
+    parser.add_argument("--inplace", action="store_true", help="write full-mode outputs back into notebooks/")
+    parser.add_argument("--report-only", action="store_true", help="run nothing; rewrite reports from results.json")
+    parser.add_argument("--update-readme", action="store_true", help="refresh the notebook table in README.md")
+    parser.add_argument("--update-instructors", action="store_true",
+                        help="refresh the schedules in docs/INSTRUCTORS.md")
+    parser.add_argument("--schedule", action="store_true", help="print the workshop schedules and stop")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+
+    paths = find_notebooks(args.only)
+    infos = [read_info(p) for p in find_notebooks()]
+    if args.schedule:
+        print(schedule(infos))
+        return 0
+    new: list[Measurement] = []
+    if not args.report_only:
+        for mode in args.modes:
+            for path in paths:
+                print(f"{mode:>4} · {path.stem} ...", flush=True)
+                m = measure(path, mode, inplace=args.inplace, timeout=args.timeout)
+                print(f"       {m.seconds:.0f} s wall, {m.cpu_seconds:.0f} s CPU, {m.peak_mb:.0f} MB"
+                      f"{'' if m.ok else ' FAILED: ' + m.error}", flush=True)
+                new.append(m)
+    measurements = merge(load_measurements(), new)
+    machine = machine_info()
+    RESULTS_JSON.write_text(json.dumps({"machine": machine, "budgets": {
+        "full_seconds": FULL_SECONDS, "full_mb": FULL_MB, "fast_total_seconds": FAST_TOTAL_SECONDS},
+        "runs": [asdict(m) for m in measurements]}, indent=2) + "\n")
+    RESULTS_MD.write_text(render_results(measurements, machine) + "\n")
+    print(f"Wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
+    full = {m.notebook: m for m in measurements if m.mode == "full"}
+    if args.update_readme:
+        text = README.read_text(encoding="utf-8")
+        table = readme_table(infos, full, between(text, "notebook-table"))
+        README.write_text(splice(text, table, "notebook-table"), encoding="utf-8")
+        print("Updated the notebook table in README.md")
+    if args.update_instructors:
+        INSTRUCTORS.write_text(splice(INSTRUCTORS.read_text(encoding="utf-8"), schedule(infos), "schedule"),
+                               encoding="utf-8")
+        print("Updated the schedules in docs/INSTRUCTORS.md")
+    failed = [m for m in new if not m.ok]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
