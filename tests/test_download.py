@@ -242,3 +242,18 @@ def test_source_paths(data_dir):
     assert sources.pneumoniamnist(64).path == data_dir / "pneumoniamnist" / "pneumoniamnist_64.npz"
     assert sources.get_source("task02_heart").folder_path == data_dir / "Task02_Heart"
     assert sources.pneumoniamnist(64).folder_path is None
+
+
+def test_main_prefetches_and_reports(server, data_dir, monkeypatch, capsys):
+    from utils import download
+
+    _, base = server
+    toy = sources.Source(name="toy", url=f"{base}/file.bin", filename="file.bin", licence="-", citation="-",
+                         homepage="-", manual_layout="-", md5=MD5)
+    monkeypatch.setattr(download, "SOURCES", {"toy": toy})
+    monkeypatch.setattr(download, "get_source", lambda name: {"toy": toy}[name])
+    assert download.main(["--all"]) == 0
+    assert "✓ toy" in capsys.readouterr().out
+    monkeypatch.setattr(download, "get_source", sources.get_source)
+    assert download.main(["nope"]) == 1
+    assert "known sources" in capsys.readouterr().out

@@ -3,6 +3,8 @@
     path = fetch(pneumoniamnist(64))           # data/pneumoniamnist/pneumoniamnist_64.npz
     folder = fetch_extracted(get_source("task02_heart"))   # data/Task02_Heart/
 
+Before a workshop without network: ``python -m utils.download --all`` (or name sources) fills the data folder.
+
 A file is written under a temporary name in its final folder, verified, then renamed into place, so the cache
 never holds a half-downloaded file. With ``MEDIMG_OFFLINE=1`` nothing touches the network.
 """
@@ -16,10 +18,12 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import sys
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 from .config import display_path, get_config
-from .sources import Source
+from .sources import SOURCES, Source, get_source
 
 CHUNK = 1 << 20
 USER_AGENT = "medimg-course (python urllib)"
@@ -213,3 +217,30 @@ def fetch_extracted(source: Source, *, timeout: float = 60.0, progress: bool = T
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Pre-download sources into the data folder (archives are extracted), for a room without network."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m utils.download", description=main.__doc__)
+    parser.add_argument("names", nargs="*", help=f"sources: {', '.join(SOURCES)}")
+    parser.add_argument("--all", action="store_true", help="every source with a direct download link")
+    args = parser.parse_args(argv)
+    names = [s.name for s in SOURCES.values() if not s.manual_only] if args.all else args.names
+    if not names:
+        parser.error("name at least one source, or pass --all")
+    failed = 0
+    for name in names:
+        try:
+            source = get_source(name)
+            path = fetch_extracted(source) if source.folder else fetch(source)
+            print(f"✓ {name}: {display_path(path)}")
+        except (KeyError, DownloadError) as exc:
+            failed += 1
+            print(f"✗ {name}: {exc.args[0] if isinstance(exc, KeyError) else exc}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
