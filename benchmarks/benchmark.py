@@ -233,7 +233,9 @@ def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minu
             since_break += info.minutes
         missing = [n for n in numbers if n not in by_number]
         note = f" (without {', '.join(missing)}: not written yet)" if missing else ""
-        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h including breaks{note}", "",
+        teach = sum(by_number[n].teach for n in numbers if n in by_number)
+        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h including breaks; teaching alone {teach} min "
+                f"≈ {teach / 60:.1f} h{note}", "",
                 "| # | notebook | teaching (min) | exercises (min) | minutes from start |",
                 "|---|---|---:|---:|---|", *rows, ""]
     return "\n".join(out).strip() + "\n"
