@@ -102,6 +102,15 @@ def test_compressed_file_decodes() -> None:
     np.testing.assert_array_equal(ds.pixel_array, reference.pixel_array)
 
 
+def test_missing_decoder_names_the_transfer_syntax(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_plugin(self: Dataset) -> None:
+        raise RuntimeError("Unable to decode as there are no pixel data plugins available")
+
+    monkeypatch.setattr(Dataset, "pixel_array", property(no_plugin))
+    with pytest.raises(DicomError, match="cannot decode 'JPEG 2000 Image Compression' pixel data .*gdcm"):
+        read_dicom(get_testdata_file("JPEG2000.dcm"))
+
+
 # ----------------------------------------------------------------------------------------- HU, window
 def test_to_hu_applies_rescale() -> None:
     ds = read_dicom(get_testdata_file("CT_small.dcm"))
@@ -176,6 +185,13 @@ def test_duplicate_positions(tmp_path: Path) -> None:
     write_series(tmp_path / "d", n=3, step=0.0)
     with pytest.raises(DicomError, match="same position"):
         load_series(tmp_path / "d")
+
+
+def test_non_dicom_file_in_series_folder(tmp_path: Path) -> None:
+    write_series(tmp_path / "s", n=3)
+    (tmp_path / "s" / "README.txt").write_text("series exported on Monday")
+    with pytest.raises(DicomError, match="README.txt is not a DICOM file"):
+        load_series(tmp_path / "s")
 
 
 def test_empty_folder(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import warnings
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterator, MutableMapping
+from typing import Callable, Iterator, MutableMapping
 
 import numpy as np
 import pydicom
@@ -278,7 +278,7 @@ def _scrub(ds: Dataset, uid_map: MutableMapping[str, str], shift: int | None) ->
             elem.value = _map_values(elem.value, lambda v: uid_map.setdefault(v, generate_uid()))
 
 
-def _map_values(value: object, fn) -> object:  # noqa: ANN001 - a str -> str function
+def _map_values(value: object, fn: Callable[[str], str]) -> object:
     if isinstance(value, (list, MultiValue)):
         return [fn(str(v)) for v in value if str(v)]
     return fn(str(value)) if value not in (None, "") else value
