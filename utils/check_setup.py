@@ -204,8 +204,9 @@ def check_network(offline: bool, needed: bool, url: str | None = None, timeout: 
         reason = getattr(exc, "reason", exc)
         if not needed:
             return Check("Network", "skip", f"{host} not reachable ({reason}); not needed, all data is here")
-        return Check("Network", "fail", f"{host} not reachable ({reason})",
-                     "copy a prepared data folder (docs/INSTRUCTORS.md) or set MEDIMG_OFFLINE=1 for synthetic data")
+        return Check("Network", "warn", f"{host} not reachable ({reason}): the notebooks use their synthetic data",
+                     "for real data, copy a prepared data folder (docs/INSTRUCTORS.md); set MEDIMG_OFFLINE=1 "
+                     "to skip download attempts")
     return Check("Network", "ok", f"{host} reachable")
 
 
@@ -220,29 +221,29 @@ def check_pneumoniamnist(data_dir: Path, verify: bool = True) -> Check:
     folder = display_path(data_dir / "pneumoniamnist")
     if broken:
         return Check("PneumoniaMNIST", "fail", f"damaged: {', '.join(broken)} in {folder}",
-                     "delete the damaged files; notebook 07 downloads them again")
+                     "delete the damaged files and download them again (python -m utils.download ...)")
     if present:
         return Check("PneumoniaMNIST", "ok", f"{', '.join(present)} in {folder}")
-    return Check("PneumoniaMNIST", "skip", "not downloaded yet (notebook 07 fetches it, or uses a synthetic stand-in "
-                 "offline)")
+    return Check("PneumoniaMNIST", "skip", "not here: notebook 07 uses synthetic chest films unless it downloads "
+                 "it (python -m utils.download pneumoniamnist_64)")
 
 
 def check_heart(data_dir: Path) -> Check:
-    """The Decathlon Task02_Heart folder (or its tar) under the data root."""
+    """The Decathlon Task02_Heart folder (or its tar) under the data root, as ``utils.heart_data`` reads it."""
     src = get_source("task02_heart")
     folder = data_dir / src.folder
     if folder.is_dir():
-        images = [p for p in (folder / "imagesTr").glob("*.nii.gz") if not p.name.startswith("._")]
-        labels = [p for p in (folder / "labelsTr").glob("*.nii.gz") if not p.name.startswith("._")]
-        if (folder / "dataset.json").is_file() and images and len(images) == len(labels):
+        images, labels = (sorted(p.name for p in (folder / sub).glob("*.nii.gz") if not p.name.startswith("."))
+                          for sub in ("imagesTr", "labelsTr"))
+        if images and images == labels:
             return Check("Task02_Heart", "ok", f"{len(images)} labelled volumes in {display_path(folder)}")
-        return Check("Task02_Heart", "fail", f"{display_path(folder)} is incomplete ({len(images)} images, "
-                     f"{len(labels)} labels, dataset.json {'found' if (folder / 'dataset.json').is_file() else 'missing'})",
-                     "delete the folder; notebook 08 extracts it again")
+        return Check("Task02_Heart", "fail", f"{display_path(folder)} is incomplete ({len(images)} images in "
+                     f"imagesTr/, {len(labels)} labels in labelsTr/, names must match)",
+                     "delete the folder and run: python -m utils.download task02_heart")
     if (data_dir / src.subdir / src.filename).is_file():
-        return Check("Task02_Heart", "ok", f"{src.filename} downloaded, not extracted yet (notebook 08 does it)")
-    return Check("Task02_Heart", "skip", f"not downloaded yet ({src.size}; notebook 08 fetches it, or uses a "
-                 "synthetic stand-in offline)")
+        return Check("Task02_Heart", "ok", f"{src.filename} downloaded, not extracted yet (loading it extracts it)")
+    return Check("Task02_Heart", "skip", f"not here: notebook 08 uses synthetic hearts (real set: {src.size}, "
+                 "python -m utils.download task02_heart)")
 
 
 def check_chest_xray(data_dir: Path) -> Check:
