@@ -161,8 +161,17 @@ def test_memory_and_disk(tmp_path):
     assert cs.check_disk(tmp_path / "not" / "yet", need_bytes=0).status == "ok"  # measured on an existing parent
 
 
-def test_samples_are_local():
+def test_samples_are_local_and_decode():
     assert cs.check_samples().status == "ok"
+    assert cs.check_decoders().status == "ok"
+
+
+def test_missing_sample_is_reported(monkeypatch):
+    monkeypatch.setattr(cs, "DICOM_SAMPLES", ("CT_small.dcm", "no_such_file.dcm"))
+    missing = cs.check_samples()
+    assert missing.status == "fail" and "no_such_file.dcm" in missing.detail
+    monkeypatch.setattr(cs, "COMPRESSED_SAMPLES", {"no_such_file.dcm": "JPEG XL"})
+    assert "JPEG XL" in cs.check_decoders().detail
 
 
 def test_lines_and_verdict():

@@ -27,9 +27,15 @@ Status = Literal["ok", "warn", "fail", "skip"]
 SYMBOL: dict[str, str] = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 PYTHON_RANGE = ((3, 10), (3, 12))  # as stated in requirements.txt
 MIN_FREE_MEMORY_GB = 2.0
-DICOM_SAMPLES = ("CT_small.dcm", "693_UNCI.dcm", "MR2_UNCI.dcm", "RG1_UNCI.dcm", "RG3_UNCI.dcm", "US1_UNCI.dcm",
-                 "emri_small.dcm", "JPEG2000_UNC.dcm", "MR-SIEMENS-DICOM-WithOverlays.dcm")
-NIFTI_SAMPLES = ("example4d.nii.gz",)
+# The sample files the notebooks open (pydicom's own test files and pydicom-data's), and nibabel's.
+DICOM_SAMPLES = ("CT_small.dcm", "693_UNCI.dcm", "693_UNCR.dcm", "693_J2KI.dcm", "693_J2KR.dcm", "MR2_UNCI.dcm",
+                 "RG1_UNCI.dcm", "RG3_UNCI.dcm", "US1_UNCI.dcm", "emri_small.dcm", "emri_small_RLE.dcm",
+                 "emri_small_jpeg_ls_lossless.dcm", "JPEG2000.dcm", "JPEG2000_UNC.dcm", "JPEG-LL.dcm",
+                 "MR-SIEMENS-DICOM-WithOverlays.dcm", "MR_truncated.dcm", "rtstruct.dcm", "test-SR.dcm")
+NIFTI_SAMPLES = ("example4d.nii.gz", "anatomical.nii")
+# Compressed samples and the transfer syntax each needs a decoder for (pylibjpeg plugins).
+COMPRESSED_SAMPLES = {"693_J2KR.dcm": "JPEG 2000", "JPEG-LL.dcm": "JPEG lossless",
+                      "emri_small_jpeg_ls_lossless.dcm": "JPEG-LS"}
 GB = 1024**3
 
 
@@ -311,6 +317,28 @@ def check_samples() -> Check:
     return Check("Sample files", "ok", f"all {total} DICOM (pydicom-data) and NIfTI (nibabel) samples are local")
 
 
+def check_decoders() -> Check:
+    """Decode one compressed sample per transfer syntax (JPEG 2000, JPEG lossless, JPEG-LS) the notebooks use."""
+    try:
+        import pydicom
+        from pydicom.data import get_testdata_file
+    except ImportError as exc:
+        return Check("DICOM decoders", "fail", f"cannot import {exc.name}", "pip install -r requirements.txt")
+    failed = []
+    for name, syntax in COMPRESSED_SAMPLES.items():
+        path = get_testdata_file(name, download=False)
+        try:
+            if path is None:
+                raise FileNotFoundError(name)
+            pydicom.dcmread(path).pixel_array
+        except Exception as exc:  # pydicom raises several types when no plugin can decode
+            failed.append(f"{syntax} ({type(exc).__name__})")
+    if failed:
+        return Check("DICOM decoders", "fail", f"cannot decode {', '.join(failed)}",
+                     "pip install -r requirements.txt (pylibjpeg and its openjpeg and libjpeg plugins)")
+    return Check("DICOM decoders", "ok", f"{', '.join(COMPRESSED_SAMPLES.values())} decode")
+
+
 def verdict(checks: Iterable[Check]) -> tuple[bool, str]:
     """``(True, "Ready ...")`` when nothing failed, else ``(False, "Not ready: <fixes>")``."""
     checks = list(checks)
@@ -330,7 +358,7 @@ def run_checks(quick: bool = False) -> list[Check]:
     needed = any(c.status == "skip" for c in datasets[:2])
     checks = [check_python(), *summarise_packages(check_packages())]
     checks.append(Check("TensorFlow", "skip", "not checked (--quick)") if quick else check_tensorflow())
-    checks += [check_network(cfg.offline, needed), *datasets, check_samples(), check_memory(),
+    checks += [check_network(cfg.offline, needed), *datasets, check_samples(), check_decoders(), check_memory(),
                check_disk(cfg.data_dir, missing_download_bytes(cfg.data_dir))]
     return checks
 
