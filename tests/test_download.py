@@ -257,3 +257,11 @@ def test_main_prefetches_and_reports(server, data_dir, monkeypatch, capsys):
     monkeypatch.setattr(download, "get_source", sources.get_source)
     assert download.main(["nope"]) == 1
     assert "known sources" in capsys.readouterr().out
+
+
+def test_data_readme_lists_every_source():
+    text = (config.ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for src in sources.SOURCES.values():
+        assert f"`{src.name}`" in text and src.licence in text
+        assert (src.md5 or "(manual)") in text
+        assert src.url is None or src.url in text
