@@ -11,6 +11,7 @@ never holds a half-downloaded file. With ``MEDIMG_OFFLINE=1`` nothing touches th
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import tarfile
@@ -20,7 +21,7 @@ import urllib.parse
 import urllib.request
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import IO, Any, Sequence
 
 from .config import display_path, get_config
 from .sources import SOURCES, Source, get_source
@@ -132,6 +133,8 @@ def _download(url: str, dest: Path, expected: tuple[str, str] | None, howto: str
             except urllib.error.URLError as exc:
                 kind = "timed out" if isinstance(exc.reason, TimeoutError) else "failed"
                 raise DownloadError(f"Downloading {dest.name} {kind}: {exc.reason} ({url})." + howto) from exc
+            except http.client.HTTPException as exc:  # for example IncompleteRead in a chunked response
+                raise DownloadError(f"Downloading {dest.name} was interrupted: {exc!r} ({url})." + howto) from exc
             except TimeoutError as exc:  # socket.timeout is TimeoutError since Python 3.10
                 raise DownloadError(f"Downloading {dest.name} timed out: no data for {timeout:g} s from {url}."
                                     + howto) from exc
@@ -148,17 +151,17 @@ def _download(url: str, dest: Path, expected: tuple[str, str] | None, howto: str
         tmp.unlink(missing_ok=True)
 
 
-def _copy(response: object, out: object, digest: object, total: int, label: str, progress: bool) -> int:
+def _copy(response: IO[bytes], out: IO[bytes], digest: Any, total: int, label: str, progress: bool) -> int:
     """Copy the response body in chunks, updating the hash and an optional progress bar; return the bytes."""
     from tqdm.auto import tqdm
 
     received = 0
     with tqdm(total=total or None, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
               disable=not progress, leave=False) as bar:
-        while block := response.read(CHUNK):  # type: ignore[attr-defined]
-            out.write(block)  # type: ignore[attr-defined]
+        while block := response.read(CHUNK):
+            out.write(block)
             if digest is not None:
-                digest.update(block)  # type: ignore[attr-defined]
+                digest.update(block)
             received += len(block)
             bar.update(len(block))
     return received
