@@ -241,6 +241,38 @@ def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minu
     return "\n".join(out).strip() + "\n"
 
 
+PICK_RE = re.compile(r"^(\w+)\s*=\s*CFG\.pick\(\s*fast=(.+?),\s*full=(.+?)\)\s*(?:#\s*(.*))?$")
+
+
+def fast_mode_values(stem: str, params_source: str) -> list[tuple[str, str, str, str, str]]:
+    """``(notebook, name, fast, full, comment)`` for each ``NAME = CFG.pick(fast=..., full=...)`` line."""
+    rows = []
+    for line in params_source.splitlines():
+        match = PICK_RE.match(line.strip())
+        if match:
+            name, fast, full, comment = match.groups()
+            rows.append((stem[:2], name, fast.strip(), full.strip(), (comment or "").strip()))
+    return rows
+
+
+def read_fast_mode_values(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """The fast/full values of a notebook's ``parameters`` cell."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            return fast_mode_values(path.stem, source)
+    return []
+
+
+def fast_mode_table(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
+    """A Markdown table of what fast mode changes, notebook by notebook."""
+    lines = ["| # | parameter | fast | full | meaning |", "|---|---|---:|---:|---|"]
+    lines += [f"| {n} | `{name}` | {fast} | {full} | {comment.replace('|', '/')} |"
+              for n, name, fast, full, comment in rows]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Running (not unit-tested: it executes notebooks)
 
@@ -253,7 +285,8 @@ def machine_info() -> dict[str, Any]:
 
     return {"cpus": os.cpu_count(), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GB",
             "python": platform.python_version(), "platform": platform.platform(terse=True),
-            "offline": get_config().offline, "date": time.strftime("%Y-%m-%d")}
+            "offline": get_config().offline, "load average": f"{os.getloadavg()[1]:.1f} (5 min)",
+            "date": time.strftime("%Y-%m-%d")}
 
 
 def _children_cpu() -> float:
@@ -303,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="run nothing; rewrite reports from results.json")
     parser.add_argument("--update-readme", action="store_true", help="refresh the notebook table in README.md")
     parser.add_argument("--update-instructors", action="store_true",
-                        help="refresh the schedules in docs/INSTRUCTORS.md")
+                        help="refresh the schedules and the fast-mode table in docs/INSTRUCTORS.md")
     parser.add_argument("--schedule", action="store_true", help="print the workshop schedules and stop")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     args = parser.parse_args(argv)
@@ -336,9 +369,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         README.write_text(splice(text, table, "notebook-table"), encoding="utf-8")
         print("Updated the notebook table in README.md")
     if args.update_instructors:
-        INSTRUCTORS.write_text(splice(INSTRUCTORS.read_text(encoding="utf-8"), schedule(infos), "schedule"),
-                               encoding="utf-8")
-        print("Updated the schedules in docs/INSTRUCTORS.md")
+        text = splice(INSTRUCTORS.read_text(encoding="utf-8"), schedule(infos), "schedule")
+        values = [row for p in find_notebooks() for row in read_fast_mode_values(p)]
+        INSTRUCTORS.write_text(splice(text, fast_mode_table(values), "fast-mode"), encoding="utf-8")
+        print("Updated the schedules and the fast-mode table in docs/INSTRUCTORS.md")
     failed = [m for m in new if not m.ok]
     return 1 if failed else 0
 

@@ -122,3 +122,19 @@ def test_schedule():
     assert "Full day" in full and "| 08 | Title 8 | 45 | 25 |" in full
     partial = bm.schedule(infos[:3])
     assert "not written yet" in partial
+
+
+def test_fast_mode_values_and_table():
+    params = ('# Parameters\nDATASET = "auto"\nEPOCHS = CFG.pick(fast=2, full=15)\n'
+              'IMAGE_SIZE = CFG.pick(fast=48, full=64)  # pixels per side\nSIZES = CFG.pick(fast=(1, 2), full=(3, 4))')
+    rows = bm.fast_mode_values("08_x", params)
+    assert rows == [("08", "EPOCHS", "2", "15", ""), ("08", "IMAGE_SIZE", "48", "64", "pixels per side"),
+                    ("08", "SIZES", "(1, 2)", "(3, 4)", "")]
+    table = bm.fast_mode_table(rows).splitlines()
+    assert table[0].startswith("| # | parameter | fast | full |") and table[3] == "| 08 | `IMAGE_SIZE` | 48 | 64 | pixels per side |"
+
+
+def test_fast_mode_values_of_every_notebook():
+    from utils.run import find_notebooks
+
+    assert all(bm.read_fast_mode_values(p) for p in find_notebooks())
