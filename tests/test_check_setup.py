@@ -40,8 +40,11 @@ def test_check_package_states():
     pin = cs.Pin("numpy", "2.4.6", True)
     assert cs.check_package(pin, lambda n: "2.4.6").status == "ok"
     assert cs.check_package(pin, lambda n: "2.4.6.0").status == "ok"   # equal versions, different spelling
-    wrong = cs.check_package(pin, lambda n: "1.26.4")
+    wrong = cs.check_package(pin, lambda n: "2.2.1")
     assert wrong.status == "warn" and "2.4.6" in wrong.detail and "pip install" in wrong.fix
+    old_major = cs.check_package(pin, lambda n: "1.26.4")
+    assert old_major.status == "fail" and old_major.fix == "pip install numpy==2.4.6"
+    assert cs.check_package(pin, lambda n: "1.26.4", colab_managed=True).status == "fail"
     missing = cs.check_package(pin, lambda n: None)
     assert missing.status == "fail" and "missing" in missing.detail
     assert cs.check_package(cs.Pin("tensorflow", "2.21.0", False), lambda n: None).status == "skip"
@@ -53,7 +56,7 @@ def test_check_package_states():
 def test_check_packages_on_colab_is_strict_only_for_colab_requirements(tmp_path):
     (tmp_path / "requirements.txt").write_text("numpy==2.4.6\npydicom==3.0.2\n")
     (tmp_path / "requirements-colab.txt").write_text("pydicom==3.0.2\n")
-    old = {"numpy": "2.0.2", "pydicom": "2.4.0"}.get
+    old = {"numpy": "2.0.2", "pydicom": "3.0.1"}.get
     colab = {c.item: c.status for c in cs.check_packages(tmp_path / "requirements.txt", colab=True, installed=old)}
     local = {c.item: c.status for c in cs.check_packages(tmp_path / "requirements.txt", colab=False, installed=old)}
     assert colab == {"numpy": "ok", "pydicom": "warn"}

@@ -108,9 +108,13 @@ def check_package(pin: Pin, installed: Callable[[str], str | None] = _installed,
             return Check(pin.name, "skip", "not installed (not needed on Colab)")
         return Check(pin.name, "fail", f"missing (wanted {pin.version or 'any version'})",
                      "pip install -r requirements.txt")
-    if pin.version is None or colab_managed or _same_version(have, pin.version):
-        note = " (Colab's own)" if colab_managed and pin.version and not _same_version(have, pin.version) else ""
-        return Check(pin.name, "ok", f"{have}{note}")
+    if pin.version is None or _same_version(have, pin.version):
+        return Check(pin.name, "ok", have)
+    if _major(have) != _major(pin.version):  # a new major version breaks APIs (Keras 2 vs 3, pydicom 2 vs 3)
+        return Check(pin.name, "fail", f"{have} installed, the course needs {pin.version} (major version differs)",
+                     f"pip install {pin.name}=={pin.version}")
+    if colab_managed:
+        return Check(pin.name, "ok", f"{have} (Colab's own)")
     return Check(pin.name, "warn", f"{have} installed, course tested with {pin.version}",
                  "pip install -r requirements.txt")
 
@@ -122,6 +126,15 @@ def _same_version(a: str, b: str) -> bool:
         return Version(a) == Version(b)
     except InvalidVersion:
         return a == b
+
+
+def _major(version: str) -> int | str:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version).major
+    except InvalidVersion:
+        return version.split(".")[0]
 
 
 def on_colab() -> bool:
