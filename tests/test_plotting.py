@@ -48,3 +48,8 @@ def test_slice_viewer_builds_widgets_and_rejects_bad_shapes():
         slice_viewer(np.zeros((8, 8)))
     with pytest.raises(ValueError, match="does not match"):
         slice_viewer(np.zeros((2, 8, 8)), mask=np.zeros((2, 4, 4)))
+
+
+def test_slice_viewer_plain_text_says_what_it_is():
+    text = slice_viewer(np.random.rand(3, 4, 4))._repr_mimebundle_()["text/plain"]
+    assert text.startswith("[Interactive slice viewer") and "VBox" not in text

@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .plotting import overlay_mask
 
 
+class SliceViewer(widgets.VBox):
+    """The viewer's container; its plain-text form (shown where widgets cannot render) says what it is."""
+
+    def __repr__(self) -> str:
+        return "[Interactive slice viewer: run this cell in JupyterLab, Binder or Colab to scroll and window]"
+
+
 def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: int = 0,
-                 unit: str = "a.u.", title: str = "") -> Any:
+                 unit: str = "a.u.", title: str = "") -> SliceViewer:
     """Scroll through ``volume`` along ``axis`` with window (width) and level (centre) sliders.
 
-    Returns the ipywidgets container (display it, or let the notebook show it as the cell's value).
+    Returns the widget (let the notebook show it as the cell's value).
     """
-    import ipywidgets as widgets
-
     volume = np.asarray(volume, dtype=np.float32)
     if volume.ndim != 3:
         raise ValueError(f"slice_viewer needs a 3D volume, got shape {volume.shape}")
@@ -49,4 +55,5 @@ def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: in
     for w in (index, level, width, show_mask):
         w.observe(draw, names="value")
     draw()
-    return widgets.VBox([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), out])
+    return SliceViewer([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), out])
+
