@@ -155,6 +155,16 @@ def test_chest_xray_folder(data_dir):
     assert ok.status == "ok" and ok.detail.startswith("6 images")
 
 
+def test_chest_xray_nested_copy(data_dir):
+    for split in ("train", "val", "test"):
+        for label in ("NORMAL", "PNEUMONIA"):
+            folder = data_dir / "chest_xray" / "chest_xray" / split / label
+            folder.mkdir(parents=True)
+            (folder / "a.jpg").write_bytes(b"x")
+    ok = cs.check_chest_xray(data_dir)
+    assert ok.status == "ok" and "chest_xray/chest_xray" in ok.detail
+
+
 def test_memory_and_disk(tmp_path):
     assert cs.check_memory(4 * cs.GB).status == "ok"
     low = cs.check_memory(1 * cs.GB)

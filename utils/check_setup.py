@@ -243,8 +243,8 @@ def check_pneumoniamnist(data_dir: Path, verify: bool = True) -> Check:
                      "delete the damaged files and download them again (python -m utils.download ...)")
     if present:
         return Check("PneumoniaMNIST", "ok", f"{', '.join(present)} in {folder}")
-    return Check("PneumoniaMNIST", "skip", "not here: notebook 07 uses synthetic chest films unless it downloads "
-                 "it (python -m utils.download pneumoniamnist_64)")
+    return Check("PneumoniaMNIST", "skip", "not here: notebook 07 downloads it when the network allows, otherwise "
+                 "it uses synthetic chest films")
 
 
 def check_heart(data_dir: Path) -> Check:
@@ -266,17 +266,20 @@ def check_heart(data_dir: Path) -> Check:
 
 
 def check_chest_xray(data_dir: Path) -> Check:
-    """The optional Kaggle chest X-ray folder (manual download) and its image counts."""
+    """The optional Kaggle chest X-ray folder (manual download) and its image counts, as
+    ``utils.pneumonia_data`` finds it (``chest_xray/`` or a nested ``chest_xray/chest_xray/``)."""
     folder = data_dir / get_source("chest_xray_kaggle").folder
     if not folder.is_dir():
         return Check("Kaggle chest_xray", "skip", "not there (optional, manual download; see data/README.md)")
-    counts = {f"{split}/{label}": sum(1 for _ in (folder / split / label).glob("*.jpeg"))
-              for split in ("train", "val", "test") for label in ("NORMAL", "PNEUMONIA")}
+    splits = [f"{split}/{label}" for split in ("train", "val", "test") for label in ("NORMAL", "PNEUMONIA")]
+    root = next((c for c in (folder, folder / "chest_xray") if all((c / s).is_dir() for s in splits)), folder)
+    counts = {s: sum(1 for p in (root / s).glob("*") if p.suffix.lower() in (".jpeg", ".jpg", ".png"))
+              for s in splits}
     empty = [k for k, n in counts.items() if n == 0]
     if empty:
-        return Check("Kaggle chest_xray", "fail", f"no .jpeg files in {', '.join(empty)} of {display_path(folder)}",
+        return Check("Kaggle chest_xray", "fail", f"no images in {', '.join(empty)} of {display_path(root)}",
                      "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
-    return Check("Kaggle chest_xray", "ok", f"{sum(counts.values())} images in {display_path(folder)}")
+    return Check("Kaggle chest_xray", "ok", f"{sum(counts.values())} images in {display_path(root)}")
 
 
 def check_memory(available_bytes: int | None = None) -> Check:
