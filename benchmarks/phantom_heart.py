@@ -128,7 +128,7 @@ def montage(path: Path, seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> None:
     import matplotlib.pyplot as plt
 
     sz, sy, sx = SPACING
-    fig, axes = plt.subplots(3, len(seeds), figsize=(2.6 * len(seeds), 7.4), layout="constrained")
+    fig, axes = plt.subplots(3, len(seeds), figsize=(2.6 * len(seeds), 6.4), layout="constrained")
     for c, seed in enumerate(seeds):
         im, lab, _ = make_heart_volume(seed)
         z, y, x = np.round(np.argwhere(lab).mean(0)).astype(int)
