@@ -207,10 +207,12 @@ def between(text: str, name: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0]
 
 
-def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minutes: int = 15) -> str:
+def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minutes: int = 15,
+             short_exercise: int = 10) -> str:
     """Workshop plans from the notebooks' own time estimates: two half days (01–04, 05–08) and a full day.
 
     A break of ``break_minutes`` is suggested whenever about ``break_every`` minutes have passed without one.
+    Each plan's heading also gives the time with only ``short_exercise`` minutes of exercises per notebook.
     """
     by_number = {i.number: i for i in infos}
     plans = [("Half day A: foundations (01–04)", ["01", "02", "03", "04"]),
@@ -233,9 +235,11 @@ def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minu
             since_break += info.minutes
         missing = [n for n in numbers if n not in by_number]
         note = f" (without {', '.join(missing)}: not written yet)" if missing else ""
-        teach = sum(by_number[n].teach for n in numbers if n in by_number)
-        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h including breaks; teaching alone {teach} min "
-                f"≈ {teach / 60:.1f} h{note}", "",
+        present = [by_number[n] for n in numbers if n in by_number]
+        short = sum(i.teach + min(i.exercise, short_exercise) for i in present)
+        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h with every exercise and the breaks; "
+                f"{short} min ≈ {short / 60:.1f} h of teaching with one {short_exercise}-minute exercise per notebook "
+                f"(before breaks){note}", "",
                 "| # | notebook | teaching (min) | exercises (min) | minutes from start |",
                 "|---|---|---:|---:|---|", *rows, ""]
     return "\n".join(out).strip() + "\n"

@@ -118,6 +118,7 @@ def test_schedule():
     text = bm.schedule(infos)
     half_a, half_b, full = text.split("\n**")
     assert "Half day A" in half_a and "295 min" in half_a and "| | *break* | | | 140–155 |" in half_a
+    assert "220 min ≈ 3.7 h of teaching with one 10-minute exercise" in half_a
     assert "| 05 | Title 5 | 45 | 25 | 0–70 |" in half_b
     assert "Full day" in full and "| 08 | Title 8 | 45 | 25 |" in full
     partial = bm.schedule(infos[:3])
