@@ -360,7 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"{'' if m.ok else ' FAILED: ' + m.error}", flush=True)
                 new.append(m)
     measurements = merge(load_measurements(), new)
-    machine = machine_info()
+    previous = json.loads(RESULTS_JSON.read_text()).get("machine") if RESULTS_JSON.is_file() else None
+    machine = machine_info() if new or not previous else previous  # describe where the numbers were measured
     RESULTS_JSON.write_text(json.dumps({"machine": machine, "budgets": {
         "full_seconds": FULL_SECONDS, "full_mb": FULL_MB, "fast_total_seconds": FAST_TOTAL_SECONDS},
         "runs": [asdict(m) for m in measurements]}, indent=2) + "\n")
