@@ -184,7 +184,8 @@ def readme_table(infos: Sequence[NotebookInfo], full: dict[str, Measurement], pr
         peak = f"{m.peak_mb:.0f}" if m and m.ok else ""
         rows[info.number] = (f"| {info.number} | [{info.title}](notebooks/{info.stem}.ipynb) | {can} | "
                              f"{info.teach} + {info.exercise} | {seconds} | {peak} |")
-    header = ["| # | notebook | what you will be able to do | class time (min) | full-mode run (s) | peak memory (MB) |",
+    header = ["| # | notebook | what you will be able to do | class time (min) | full-mode run (s) "
+              "| peak memory (MB) |",
               "|---|---|---|---|---:|---:|"]
     return "\n".join(header + [rows[n] for n in sorted(rows)])
 

@@ -132,7 +132,8 @@ def test_fast_mode_values_and_table():
     assert rows == [("08", "EPOCHS", "2", "15", ""), ("08", "IMAGE_SIZE", "48", "64", "pixels per side"),
                     ("08", "SIZES", "(1, 2)", "(3, 4)", "")]
     table = bm.fast_mode_table(rows).splitlines()
-    assert table[0].startswith("| # | parameter | fast | full |") and table[3] == "| 08 | `IMAGE_SIZE` | 48 | 64 | pixels per side |"
+    assert table[0].startswith("| # | parameter | fast | full |")
+    assert table[3] == "| 08 | `IMAGE_SIZE` | 48 | 64 | pixels per side |"
 
 
 def test_fast_mode_values_of_every_notebook():

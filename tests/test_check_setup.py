@@ -64,7 +64,8 @@ def test_check_packages_on_colab_is_strict_only_for_colab_requirements(tmp_path)
 
 
 def test_summarise_packages():
-    checks = [cs.Check("a", "ok", "1"), cs.Check("b", "skip", "not for this platform"), cs.Check("c", "fail", "missing")]
+    checks = [cs.Check("a", "ok", "1"), cs.Check("b", "skip", "not for this platform"),
+              cs.Check("c", "fail", "missing")]
     summary, *details = cs.summarise_packages(checks)
     assert summary.status == "fail" and "1 of 2" in summary.detail
     assert [d.item.strip() for d in details] == ["c"]

@@ -13,7 +13,8 @@ COLAB_KEEPS = ("tensorflow", "tensorflow-cpu", "keras", "numpy")
 
 def _requirements(name: str) -> list[Requirement]:
     lines = (ROOT / name).read_text().splitlines()
-    return [Requirement(line) for line in (l.split(" #")[0].strip() for l in lines) if line and not line.startswith("#")]
+    stripped = (line.split(" #")[0].strip() for line in lines)
+    return [Requirement(line) for line in stripped if line and not line.startswith("#")]
 
 
 def _pins(name: str) -> dict[tuple[str, str], str]:

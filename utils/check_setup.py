@@ -180,7 +180,8 @@ def check_tensorflow(timeout: float = 180.0) -> Check:
     try:
         proc = subprocess.run([sys.executable, "-c", _TF_PROBE], capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return Check("TensorFlow", "fail", f"import took longer than {timeout:.0f} s", "restart the machine or use Colab")
+        return Check("TensorFlow", "fail", f"import took longer than {timeout:.0f} s",
+                     "restart the machine or use Colab")
     return tensorflow_result(proc.returncode, proc.stdout, proc.stderr, tpu=_tpu_present())
 
 
