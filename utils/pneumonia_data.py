@@ -261,7 +261,7 @@ def load_pneumonia(source: str | Path = "auto", size: int = 28, *, n_synthetic: 
 
 def _build(arrays: dict[str, np.ndarray], source: str, licence: str, citation: str, size: int,
            origin: str) -> PneumoniaData:
-    return PneumoniaData(**{k: v for k, v in arrays.items()}, source=source, licence=licence,
+    return PneumoniaData(**arrays, source=source, licence=licence,
                          citation=citation, size=size, origin=origin)
 
 
