@@ -89,6 +89,7 @@ def unet_dice(images, labels, *, n_train: int = 14, size: int = 64, epochs: int 
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
     box = crop_box(labels[:n_train])
     xs, ys = [], []
     rng = np.random.default_rng(seed)
