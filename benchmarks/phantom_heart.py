@@ -8,6 +8,11 @@
 2. A small 2D U-Net (depth 3, 16 filters, BCE + soft Dice) trained on 14 patients' slices, cropped around the
    heart from the training labels' bounding box and resized to 64 x 64, then evaluated in 3D on the original
    grid of 6 held-out patients. Dice is computed per test patient and averaged.
+
+Measured on the course machine (2 CPU cores, 65 s user+sys in all): 20 volumes generated in about 9 s, atrium
+0.34-1.18 % of the voxels; best global threshold mean Dice 0.137 (best threshold per volume, chosen with the
+label: 0.162); U-Net mean Dice 0.853 (0.690-0.905) on the 6 held-out patients. Notebook 08's fuller pipeline
+(augmentation, 25 epochs) reaches about 0.89 on 5 held-out patients.
 """
 from __future__ import annotations
 
