@@ -96,9 +96,12 @@ def _render(p: dict[str, np.ndarray], img: dict[str, np.ndarray], sick: np.ndarr
         m = _sig(outer - xs, 1.5 * e) * _sig(xs - gap, 1.5 * e) * _sig(dome - y, 1.5 * e) * _sig(y - apex, 2 * e)
         side_mask[side] = m
     # heart shadow bulging to the viewer's right (patient's left), above the left hemidiaphragm
-    hx = 0.10 + 0.05 * heart_r
-    hy = col(p["base"] + p["base_lr"] + img["breath"]) - 0.08 - 0.06 * heart_r
-    heart = _sig(1 - np.sqrt(((x - hx) / (0.31 * heart_r)) ** 2 + ((y - hy) / (0.28 * heart_r)) ** 2), 0.06)
+    # a tilted ellipse: long axis from the great vessels (upper, medial) to the apex (lower, viewer's right)
+    hx = 0.11 + 0.05 * heart_r
+    hy = col(p["base"] + p["base_lr"] + img["breath"]) - 0.10 - 0.06 * heart_r
+    along = ((x - hx) * 0.82 + (y - hy) * 0.57) / (0.36 * heart_r)
+    across = (-(x - hx) * 0.57 + (y - hy) * 0.82) / (0.25 * heart_r)
+    heart = _sig(1 - np.sqrt(along**2 + across**2), 0.06)
     for side in (-1.0, 1.0):
         side_mask[side] = side_mask[side] * (1 - heart)
         lungs = lungs + side_mask[side]
