@@ -71,7 +71,7 @@ def test_colab_branch_clones_installs_and_enters_the_course(sandbox, monkeypatch
     calls["chdir"].clear()
     exec(cell, namespace)
     clone, install = calls["run"]
-    assert clone == ["git", "clone", "-q", "--depth", "1", launch.REPO_URL, str(colab_dir)]
+    assert clone == ["git", "clone", "-q", "--depth", "1", "--branch", launch.BRANCH, launch.REPO_URL, str(colab_dir)]
     assert install[:4] == [sys.executable, "-m", "pip", "install"]
     assert install[-2:] == ["-r", f"{colab_dir}/requirements-colab.txt"]
     assert not any("tensorflow" in part for part in install)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 if "google.colab" in sys.modules and not Path("../utils/config.py").is_file():
     if not Path("{COLAB_DIR}").is_dir():
-        subprocess.run(["git", "clone", "-q", "--depth", "1", "{REPO_URL}", "{COLAB_DIR}"], check=True)
+        subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "{BRANCH}", "{REPO_URL}", "{COLAB_DIR}"], check=True)
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "{COLAB_DIR}/requirements-colab.txt"], check=True)
     os.chdir("{COLAB_DIR}/notebooks")
 ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "utils" / "config.py").is_file())
