@@ -53,3 +53,12 @@ def test_slice_viewer_builds_widgets_and_rejects_bad_shapes():
 def test_slice_viewer_plain_text_says_what_it_is():
     text = slice_viewer(np.random.rand(3, 4, 4))._repr_mimebundle_()["text/plain"]
     assert text.startswith("[Interactive slice viewer") and "VBox" not in text
+
+
+def test_slice_viewer_redraws_a_png_when_a_slider_moves():
+    widget = slice_viewer(np.random.rand(4, 8, 8))
+    picture = widget.children[2]
+    first = picture.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    widget.children[0].children[0].value = 0
+    assert picture.value != first

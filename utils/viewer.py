@@ -4,10 +4,12 @@ Notebooks show a static figure as well, so saved outputs stay meaningful without
 """
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 import numpy as np
 
 from .plotting import overlay_mask
@@ -39,21 +41,29 @@ def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: in
     level = widgets.FloatSlider(value=(lo + hi) / 2, min=lo - span, max=hi + span, step=step, description="level")
     width = widgets.FloatSlider(value=span, min=step, max=3 * span, step=step, description="width")
     show_mask = widgets.Checkbox(value=mask is not None, description="mask", disabled=mask is None)
-    out = widgets.Output()
+    picture = widgets.Image(format="png")
 
     def draw(*_: Any) -> None:
         img = np.take(volume, index.value, axis=axis)
         m = np.take(mask, index.value, axis=axis) if (mask is not None and show_mask.value) else None
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5, 5))
-            overlay_mask(ax, img, m, vmin=level.value - width.value / 2, vmax=level.value + width.value / 2)
-            fig.colorbar(ax.images[0], ax=ax, shrink=0.8, label=unit)
-            ax.set_title(f"{title} slice {index.value}/{n - 1}".strip())
-            plt.show()
+        picture.value = _render(img, m, vmin=level.value - width.value / 2, vmax=level.value + width.value / 2,
+                                unit=unit, title=f"{title} slice {index.value}/{n - 1}".strip())
 
     for w in (index, level, width, show_mask):
         w.observe(draw, names="value")
     draw()
-    return SliceViewer([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), out])
+    return SliceViewer([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), picture])
 
+
+
+def _render(image: np.ndarray, mask: np.ndarray | None, *, vmin: float, vmax: float, unit: str, title: str) -> bytes:
+    """One slice as PNG bytes, drawn off-screen (no pyplot state, no output capture)."""
+    fig = Figure(figsize=(5, 5), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    overlay_mask(ax, image, mask, vmin=vmin, vmax=vmax)
+    fig.colorbar(ax.images[0], ax=ax, shrink=0.8, label=unit)
+    ax.set_title(title)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
