@@ -66,7 +66,6 @@ def _draw_parameters(n_pat: int, rng: np.random.Generator) -> dict[str, np.ndarr
 
 def _render(p: dict[str, np.ndarray], img: dict[str, np.ndarray], sick: np.ndarray, r: int) -> np.ndarray:
     """Render a chunk of density images at ``r`` x ``r`` (bright = dense); all arrays indexed per image."""
-    b = len(sick)
     col = lambda a: np.asarray(a, dtype=np.float32)[:, None, None]  # noqa: E731
     grid = (np.arange(r, dtype=np.float32) + 0.5) / r * 2 - 1
     v, u = grid[None, :, None], grid[None, None, :]
