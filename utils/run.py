@@ -136,6 +136,7 @@ def execute(path: Path, *, fast: bool, timeout: int = 900, progress: bool = True
 
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no kernel start-up notices
                             on_notebook_start=on_start, on_cell_start=on_cell_start,
                             on_cell_executed=on_cell_done)
     start = time.perf_counter()
