@@ -250,14 +250,20 @@ def check_pneumoniamnist(data_dir: Path, verify: bool = True) -> Check:
 
 def check_heart(data_dir: Path) -> Check:
     """The Decathlon Task02_Heart folder (or its tar) under the data root, as ``utils.heart_data`` reads it."""
+    from .heart_data import find_decathlon_root, nifti_files
+
     src = get_source("task02_heart")
     folder = data_dir / src.folder
     if folder.is_dir():
-        images, labels = (sorted(p.name for p in (folder / sub).glob("*.nii.gz") if not p.name.startswith("."))
-                          for sub in ("imagesTr", "labelsTr"))
+        try:
+            root = find_decathlon_root(folder)
+        except FileNotFoundError as exc:
+            return Check("Task02_Heart", "fail", str(exc),
+                         "delete the folder and run: python -m utils.download task02_heart")
+        images, labels = ([p.name for p in nifti_files(root / sub)] for sub in ("imagesTr", "labelsTr"))
         if images and images == labels:
-            return Check("Task02_Heart", "ok", f"{len(images)} labelled volumes in {display_path(folder)}")
-        return Check("Task02_Heart", "fail", f"{display_path(folder)} is incomplete ({len(images)} images in "
+            return Check("Task02_Heart", "ok", f"{len(images)} labelled volumes in {display_path(root)}")
+        return Check("Task02_Heart", "fail", f"{display_path(root)} is incomplete ({len(images)} images in "
                      f"imagesTr/, {len(labels)} labels in labelsTr/, names must match)",
                      "delete the folder and run: python -m utils.download task02_heart")
     if (data_dir / src.subdir / src.filename).is_file():
@@ -272,8 +278,14 @@ def check_chest_xray(data_dir: Path) -> Check:
     folder = data_dir / get_source("chest_xray_kaggle").folder
     if not folder.is_dir():
         return Check("Kaggle chest_xray", "skip", "not there (optional, manual download; see data/README.md)")
-    splits = [f"{split}/{label}" for split in ("train", "val", "test") for label in ("NORMAL", "PNEUMONIA")]
-    root = next((c for c in (folder, folder / "chest_xray") if all((c / s).is_dir() for s in splits)), folder)
+    from .pneumonia_data import KAGGLE_CLASSES, SPLITS, DataLayoutError, find_kaggle_root
+
+    try:
+        root = find_kaggle_root(folder)
+    except DataLayoutError as exc:
+        return Check("Kaggle chest_xray", "fail", str(exc),
+                     "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
+    splits = [f"{split}/{label}" for split in SPLITS for label in KAGGLE_CLASSES]
     counts = {s: sum(1 for p in (root / s).glob("*") if p.suffix.lower() in (".jpeg", ".jpg", ".png"))
               for s in splits}
     empty = [k for k, n in counts.items() if n == 0]

@@ -75,7 +75,7 @@ def case_from_nifti(case_id: str, image_nii: object, label_nii: object) -> Heart
     return HeartCase(case_id, image, label, image_c.affine.copy(), (sz, sy, sx), orientation)
 
 
-def _find_layout(folder: Path) -> Path:
+def find_decathlon_root(folder: Path) -> Path:
     """The folder holding ``imagesTr/`` and ``labelsTr/``: ``folder`` itself or ``folder/Task02_Heart``."""
     if not folder.is_dir():
         raise FileNotFoundError(f"No folder at {display_path(folder)}: expected a Decathlon-layout folder with "
@@ -89,7 +89,7 @@ def _find_layout(folder: Path) -> Path:
                             f"{', '.join(found[:12]) or 'nothing'}{' ...' if len(found) > 12 else ''}.")
 
 
-def _nifti_files(folder: Path) -> list[Path]:
+def nifti_files(folder: Path) -> list[Path]:
     """``*.nii.gz`` / ``*.nii`` files, skipping macOS ``._`` resource forks and hidden files."""
     return sorted(p for p in folder.iterdir()
                   if p.name.endswith((".nii.gz", ".nii")) and not p.name.startswith("."))
@@ -112,8 +112,8 @@ def _load(path: Path) -> object:
 
 def read_decathlon(folder: Path | str, *, limit: int | None = None) -> list[HeartCase]:
     """Read every (or the first ``limit``) image/label pair of a Decathlon-layout folder."""
-    root = _find_layout(Path(folder))
-    images = _nifti_files(root / "imagesTr")
+    root = find_decathlon_root(Path(folder))
+    images = nifti_files(root / "imagesTr")
     if not images:
         raise FileNotFoundError(f"{display_path(root / 'imagesTr')} holds no .nii.gz files: the Decathlon layout "
                                 "has imagesTr/la_XXX.nii.gz with labelsTr/la_XXX.nii.gz beside it.")
@@ -146,7 +146,7 @@ def _decathlon_data(folder: Path, limit: int | None) -> HeartData:
 
     from .sources import get_source
 
-    root = _find_layout(folder)
+    root = find_decathlon_root(folder)
     cases = read_decathlon(root, limit=limit)
     meta_path = root / "dataset.json"
     meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
