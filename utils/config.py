@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,7 +93,7 @@ def quiet() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", message=".*(oneDNN|cuda|CUDA|TensorRT).*")
-    if "absl.logging" in sys.modules or _importable("absl"):
+    if _importable("absl"):
         import absl.logging
 
         absl.logging.set_verbosity(absl.logging.ERROR)
