@@ -27,6 +27,8 @@ from pydicom.multival import MultiValue
 from pydicom.pixels import apply_modality_lut, get_decoder
 from pydicom.uid import UID, generate_uid
 
+from .errors import CourseDataError
+
 __all__ = ["DicomError", "read_dicom", "to_hu", "window", "load_series", "deidentify", "find_phi"]
 
 PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
@@ -54,7 +56,7 @@ PHI_KEYWORDS = frozenset({
 PATIENT_KEYWORDS = ("PatientName", "PatientID")
 
 
-class DicomError(ValueError):
+class DicomError(CourseDataError):
     """A DICOM file or series that cannot be used as an image, with what is wrong and what to do."""
 
 
