@@ -68,8 +68,8 @@ def exercise_1_3(aorta: Any, aorta_mean_hu: Any, hu: np.ndarray, centre: tuple[i
                  radius: float = 6) -> None:
     """``aorta`` is the disc of ``radius`` pixels around (row, column) ``centre``; the mean is taken inside it."""
     row, col = centre
-    goal = (f"`aorta` is (rows - {row})**2 + (cols - {col})**2 <= {radius:g}**2 (row first, then column) and "
-            "`aorta_mean_hu` is hu[aorta].mean().")
+    goal = (f"`aorta` is a boolean disc of radius {radius:g} pixels around row {row}, column {col} (compare the "
+            "squared distance from rows and cols with the squared radius), and `aorta_mean_hu` the mean of hu inside it.")
     if _empty(aorta, aorta_mean_hu):
         check(False, EMPTY + goal)
         return
