@@ -262,18 +262,20 @@ def nifti_problem(path: Path) -> str | None:
     import nibabel as nib
     import numpy as np
 
-    try:
-        img = nib.load(path)
-        need = int(img.header.get_data_offset()) + int(np.prod(img.shape)) * img.header.get_data_dtype().itemsize
-    except Exception as exc:  # nibabel raises several types for a file that is not NIfTI
-        return f"not a readable NIfTI header ({type(exc).__name__})"
     size = 0
     try:
         with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as f:
             while block := f.read(1 << 22):
                 size += len(block)
     except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, gzip.BadGzipFile) and "Not a gzipped file" in str(exc):
+            return "not a gzip file, although its name ends in .gz (a web page or an unpacked file?)"
         return f"cut short or corrupt ({type(exc).__name__}: {str(exc)[:80]})"
+    try:
+        img = nib.load(path)
+        need = int(img.header.get_data_offset()) + int(np.prod(img.shape)) * img.header.get_data_dtype().itemsize
+    except Exception as exc:  # nibabel raises several types for a file that is not NIfTI
+        return f"not a readable NIfTI header ({type(exc).__name__})"
     if size < need:
         return f"cut short ({size} of the {need} bytes its header announces)"
     return None
@@ -339,6 +341,9 @@ def check_heart(data_dir: Path) -> Check:
 
     src = get_source("task02_heart")
     folder = data_dir / src.folder
+    if folder.exists() and not folder.is_dir():
+        return Check("Task02_Heart", "fail", f"{display_path(folder)} is a file, not the dataset folder",
+                     "remove the file and run: python -m utils.download task02_heart")
     if folder.is_dir():
         try:
             root = find_decathlon_root(folder)
@@ -369,6 +374,9 @@ def check_chest_xray(data_dir: Path) -> Check:
     """The optional Kaggle chest X-ray folder (manual download) and its image counts, as
     ``utils.pneumonia_data`` finds it (``chest_xray/`` or a nested ``chest_xray/chest_xray/``)."""
     folder = data_dir / get_source("chest_xray_kaggle").folder
+    if folder.exists() and not folder.is_dir():
+        return Check("Kaggle chest_xray", "fail", f"{display_path(folder)} is a file, not the dataset folder",
+                     "unpack the Kaggle archive there instead (see data/README.md)")
     if not folder.is_dir():
         return Check("Kaggle chest_xray", "skip", "not there (optional, manual download; see data/README.md)")
     from .pneumonia_data import KAGGLE_CLASSES, SPLITS, DataLayoutError, find_kaggle_root
