@@ -37,8 +37,8 @@ def exercise_6_1(mr_z: Any, volume: np.ndarray, mask: np.ndarray) -> None:
               + ("these are the whole-volume statistics, background included; compute mean and std of "
                  "volume[mask] only." if same_as_whole else "use the mean and std of volume[mask] for both."))
     else:
-        check(True, "", success=f"inside the body: mean {inside.mean():.1e}, std {inside.std():.4f}; a "
-              f"whole-volume z-score would put the body at mean {whole.mean():.2f} instead of 0")
+        check(True, "", success=f"mean {inside.mean():.0e}, std {inside.std():.3f} in the mask (a whole-volume "
+              f"z-score puts the body at mean {whole.mean():.2f})")
 
 
 # ------------------------------------------------------------------------------------------------ 6.2
