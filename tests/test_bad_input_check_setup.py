@@ -140,6 +140,9 @@ CASES = [
                  id="heart-folder-is-a-file"),
     pytest.param(lambda data: ((data / "Task02_Heart" / "images").mkdir(parents=True), cs.check_heart(data))[1],
                  "fail", "not in the Decathlon layout", id="heart-wrong-layout"),
+    pytest.param(lambda data: ((data / "downloads").mkdir(), (data / "downloads" / "Task02_Heart.tar").write_bytes(
+        b"cut short"), cs.check_heart(data))[2], "fail", "Task02_Heart.tar is damaged, re-download it",
+        id="heart-tar-damaged"),
     # ---- Kaggle chest_xray: every image opens and ends where it should
     pytest.param(kaggle(jpeg()[:-200]), "fail", "JPEG end marker is missing", id="kaggle-jpeg-truncated"),
     pytest.param(kaggle(jpeg()[:300]), "fail", "person1_bacteria_1.jpeg", id="kaggle-jpeg-cut-in-header"),

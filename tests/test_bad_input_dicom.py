@@ -170,6 +170,18 @@ def _enhanced_sample(tmp: Path) -> Callable[[], object]:
     return lambda: load_series(folder)
 
 
+def _non_numeric_position(tmp: Path) -> Callable[[], object]:
+    run = series(tmp)
+    path = tmp / "series" / "s1.dcm"
+    raw = path.read_bytes()
+    ds = pydicom.dcmread(path)
+    old = b"\\".join(str(v).encode() for v in ds.ImagePositionPatient)
+    new = b"abc\\def\\ghi"[:len(old)].ljust(len(old), b" ")
+    assert old in raw
+    path.write_bytes(raw.replace(old, new, 1))
+    return run
+
+
 CASES = [
     # ---- files that are not DICOM at all
     pytest.param(raw_file(b""), DicomError, "empty (0 bytes)", id="zero-byte-file"),
@@ -222,6 +234,8 @@ CASES = [
                  "ImagePositionPatient has 4 values", id="position-four-values"),
     pytest.param(lambda tmp: series(tmp, odd={"orientation": (1.0, 0.0, 0.0, 0.0, 1.0)}), DicomError,
                  "ImageOrientationPatient has 5 values", id="orientation-five-values"),
+    pytest.param(_non_numeric_position, DicomError, "ImagePositionPatient is not 3 numbers",
+                 id="position-not-numbers"),
     pytest.param(lambda tmp: series(tmp, odd={"orientation": (1.0, 0.0, 0.0)}), DicomError,
                  "ImageOrientationPatient has 3 values", id="orientation-three-values"),
     pytest.param(lambda tmp: series(tmp, orientation=(0.0,) * 6), DicomError, "all zeros",
@@ -309,3 +323,12 @@ def test_orientation_rounded_to_six_digits_is_accepted(tmp_path: Path) -> None:
     c = 0.707107  # cos 45° as exporters write it
     volume, _, affine = series(tmp_path, orientation=(1.0, 0.0, 0.0, 0.0, c, c), position=None)()
     assert volume.shape[0] == 3 and np.isfinite(affine).all()
+
+
+def test_gantry_tilt_is_kept_in_the_affine(tmp_path: Path) -> None:
+    """Slices shifted along y as z grows (a tilted CT gantry) are legitimate: the affine keeps the shear."""
+    folder = tmp_path / "tilted"
+    for k in range(3):
+        make_slice(folder / f"s{k}.dcm", k, position=(0.0, 0.5 * k, 2.0 * k))
+    _, spacing, affine = load_series(folder)
+    assert spacing[0] == 2.0 and np.allclose(affine[:3, 0], [0.0, 0.5, 2.0])

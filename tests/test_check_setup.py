@@ -159,9 +159,14 @@ def test_heart_folder(data_dir):
     assert cs.missing_download_bytes(data_dir) < 435 * 10**6
 
 
-def test_heart_tar_only(data_dir):
+def test_heart_tar_only(data_dir, monkeypatch):
     (data_dir / "downloads").mkdir()
     (data_dir / "downloads" / "Task02_Heart.tar").write_bytes(b"x")
+    damaged = cs.check_heart(data_dir)
+    assert damaged.status == "fail" and "re-download it" in damaged.fix
+    real = sources.get_source("task02_heart")
+    fake = dataclasses.replace(real, md5=hashlib.md5(b"x").hexdigest())
+    monkeypatch.setattr(cs, "get_source", lambda name: fake if name == "task02_heart" else sources.get_source(name))
     assert "not extracted" in cs.check_heart(data_dir).detail
 
 

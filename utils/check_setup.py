@@ -364,8 +364,14 @@ def check_heart(data_dir: Path) -> Check:
         return Check("Task02_Heart", "fail", f"{display_path(root)} is incomplete ({len(images)} images in "
                      f"imagesTr/, {len(labels)} labels in labelsTr/, names must match)",
                      "delete the folder and run: python -m utils.download task02_heart")
-    if (data_dir / src.subdir / src.filename).is_file():
-        return Check("Task02_Heart", "ok", f"{src.filename} downloaded, not extracted yet (loading it extracts it)")
+    tar = data_dir / src.subdir / src.filename
+    if tar.is_file():
+        if src.md5 and file_hash(tar) != src.md5:
+            return Check("Task02_Heart", "fail", f"{display_path(tar)} is damaged (its MD5 differs from the "
+                         "manifest's)", f"file {display_path(tar)} is damaged, re-download it: delete it and run "
+                         "python -m utils.download task02_heart")
+        return Check("Task02_Heart", "ok", f"{src.filename} downloaded and verified, not extracted yet (loading it "
+                     "extracts it)")
     return Check("Task02_Heart", "skip", f"not here: notebook 08 uses synthetic hearts (real set: {src.size}, "
                  "python -m utils.download task02_heart)")
 
