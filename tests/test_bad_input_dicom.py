@@ -185,7 +185,8 @@ def _non_numeric_position(tmp: Path) -> Callable[[], object]:
 CASES = [
     # ---- files that are not DICOM at all
     pytest.param(raw_file(b""), DicomError, "empty (0 bytes)", id="zero-byte-file"),
-    pytest.param(raw_file(b"0123456789"), DicomError, "only 10 bytes", id="ten-byte-file"),
+    pytest.param(raw_file(bytes(range(10))), DicomError, "only 10 bytes", id="ten-byte-binary-file"),
+    pytest.param(raw_file(b"0123456789"), DicomError, "it is text (10 bytes", id="ten-byte-text-file"),
     pytest.param(raw_file(b"\0" * 131), DicomError, "only 131 bytes", id="shorter-than-preamble"),
     pytest.param(raw_file(gzip.compress(b"\0" * 400)), DicomError, "gzip file", id="gzip-named-dcm"),
     pytest.param(raw_file(_png()), DicomError, "PNG image", id="png-named-dcm"),

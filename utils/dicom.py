@@ -128,12 +128,26 @@ def _sniff(path: Path) -> tuple[str, str] | None:
     return next(((what, how) for magic, what, how in OTHER_FORMATS if head.startswith(magic)), None)
 
 
+def _is_text(path: Path) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and all(ch.isprintable() or ch in "\t\r\n" for ch in text)
+
+
 def _raise_if_other_format(path: Path) -> None:
     other = _sniff(path)
     if other is not None:
         raise DicomError(f"not a DICOM file: it is {other[0]}", path=path,
                          expected="a DICOM file (the 'DICM' marker at byte 128)",
                          fix=f"Open it with {other[1]}, or rename it to match what it is")
+    if _is_text(path):
+        raise DicomError(f"not a DICOM file: it is text ({path.stat().st_size} bytes, no 'DICM' marker)", path=path,
+                         expected="a binary DICOM file", fix="Open it in a text editor: notes, a web error page or "
+                         "a download link saved under this name? Fetch or export the image itself")
 
 
 def _read_without_preamble(path: Path, pixels: bool) -> Dataset:
