@@ -187,6 +187,9 @@ CASES = [
     pytest.param(_offline_corrupt, OfflineError, "is corrupt", id="offline-cached-copy-corrupt"),
     pytest.param(_data_dir_is_file, DataFolderError, "a file, not a folder", id="data-folder-is-a-file"),
     pytest.param(_subdir_is_file, DataFolderError, "a file, not a folder", id="downloads-folder-is-a-file"),
+    pytest.param(lambda data, base: ((data / "downloads" / "file.bin").mkdir(parents=True),
+                                     _get("file.bin", md5=MD5)(data, base))[1], DataFolderError,
+                 "a folder sits where the downloaded file belongs", id="folder-where-the-file-belongs"),
     pytest.param(_extract_target_is_file, DataFolderError, "extracted dataset folder belongs here",
                  id="extract-target-is-a-file"),
 ]

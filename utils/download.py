@@ -216,6 +216,10 @@ def fetch(source_or_url: Source | str, *, filename: str | None = None, md5: str 
         reason = f"{filename} is corrupt{stale}" if stale else f"{filename} is not in the data folder"
         raise OfflineError(f"{reason} and MEDIMG_OFFLINE=1 forbids downloading it." + howto)
     ensure_writable_folder(dest.parent)
+    if dest.exists() and not dest.is_file():
+        raise DataFolderError("a folder sits where the downloaded file belongs", path=dest,
+                              expected="nothing there yet, or the file itself",
+                              fix="Move the folder away (or set MEDIMG_DATA_DIR to another data folder) and run again")
     if stale:
         print(f"Downloading {filename} again{stale}; the cached copy is kept until the new one verifies.")
     try:
