@@ -101,9 +101,10 @@ def exercise_6_2(lab_2mm: Any, labels: np.ndarray, spacing: Sequence[float],
         check(False, hint)
         return
     ml = lambda lab, sp: float((lab == 2).sum() * np.prod(sp) / 1000)  # noqa: E731 - label 2 = myocardium
-    before, after = ml(labels, spacing), ml(lab_2mm, new_spacing)
-    check(True, "", success=f"every voxel matches a nearest neighbour; myocardium {before:.1f} mL before, "
-          f"{after:.1f} mL after")
+    true = np.array(labels.shape) * np.asarray(spacing, float) / np.array(shape)   # field of view / new shape
+    before, after = ml(labels, spacing), ml(lab_2mm, true)
+    check(True, "", success=f"a {' x '.join(f'{v:.2f}' for v in true)} mm grid of nearest neighbours; "
+          f"myocardium {before:.1f} mL before, {after:.1f} mL after")
 
 
 # ------------------------------------------------------------------------------------------------ 6.3
