@@ -4,11 +4,18 @@
     python -m benchmarks.benchmark --only 07 --modes fast
     python -m benchmarks.benchmark --inplace            # also refresh the committed (full-mode) outputs
     python -m benchmarks.benchmark --report-only --update-readme --update-instructors
+    python -m benchmarks.benchmark --update-times       # Time lines from the notebooks' structure (see below)
 
 Each run uses a fresh kernel (``utils.run.execute``) and records wall time, the kernel's CPU time (user + sys),
 its peak resident memory and the metrics it saved in ``results/``. Results merge into
 ``benchmarks/results.json`` (a re-run of some notebooks keeps the others) and render to
 ``benchmarks/results.md``. Not a test: it takes as long as the notebooks do.
+
+Class time is estimated from each notebook's structure, and this module is the only place that rule lives
+(``estimate_minutes``): teaching minutes = 5 per numbered ``## N · …`` section + 5 per code cell that trains a
+model (calls ``.fit(``; solution cells excluded), exercise minutes = 10 per ``### Exercise`` heading, each
+rounded to 5. ``--update-times`` writes the result into every title cell's ``**Time:**`` line (markdown only,
+outputs untouched) and regenerates the schedules in docs/INSTRUCTORS.md and the README table.
 """
 from __future__ import annotations
 
@@ -43,6 +50,17 @@ FAST_DEFAULT_SECONDS = 20.0
 
 TITLE_RE = re.compile(r"^#\s+(\d\d)\s+·\s+(.+?)\s*$", re.M)
 TIME_RE = re.compile(r"\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises")
+
+# The class-time rule (docs/INSTRUCTORS.md, "How the minutes are estimated", quotes it from here).
+MINUTES_PER_SECTION = 5          # a numbered "## N · ..." section: explain, run, discuss
+MINUTES_PER_TRAINING_CELL = 5    # a code cell that calls .fit(: training time and what to say while it runs
+MINUTES_PER_EXERCISE = 10        # a "### Exercise" heading: read, try, self-check, look at the solution
+HALF_DAY_MINUTES = 210           # 3.5 h, breaks included
+FULL_DAY_MINUTES = 390           # 6.5 h of class, breaks included (a 9:00–17:00 day less lunch and arrival)
+MAX_STRETCH = 120                # never more than this many minutes of class without a break
+BREAK_MINUTES = 15
+SECTION_RE = re.compile(r"^##\s+\d+\s+·", re.M)
+EXERCISE_RE = re.compile(r"^###\s+Exercise\s+([\d.]+)\s*(?:·\s*(.*?))?\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,69 @@ def read_info(path: Path) -> NotebookInfo:
     first = next(c for c in cells if c["cell_type"] == "markdown")
     source = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
     return parse_title_cell(path.stem, source)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the class-time rule counts in a notebook."""
+
+    sections: int
+    training_cells: int
+    exercises: tuple[str, ...]   # "1.2 · Three windows in one broadcast", in order
+
+
+def _source(cell: dict[str, Any]) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def notebook_structure(cells: Sequence[dict[str, Any]]) -> Structure:
+    """Count numbered sections, model-training code cells (``.fit(``, solutions excluded) and exercises."""
+    sections = training = 0
+    exercises: list[str] = []
+    for cell in cells:
+        text = _source(cell)
+        if cell["cell_type"] == "markdown":
+            sections += len(SECTION_RE.findall(text))
+            exercises += [f"{n} · {t}" if t else n for n, t in EXERCISE_RE.findall(text)]
+        elif cell["cell_type"] == "code" and "solution" not in cell.get("metadata", {}).get("tags", []):
+            training += ".fit(" in text
+    return Structure(sections, training, tuple(exercises))
+
+
+def _round5(minutes: float) -> int:
+    return int(5 * round(minutes / 5))
+
+
+def estimate_minutes(structure: Structure) -> tuple[int, int]:
+    """(teaching, exercise) minutes by the course's rule, each rounded to 5."""
+    teach = MINUTES_PER_SECTION * structure.sections + MINUTES_PER_TRAINING_CELL * structure.training_cells
+    return _round5(teach), _round5(MINUTES_PER_EXERCISE * len(structure.exercises))
+
+
+def read_structure(path: Path) -> Structure:
+    """The structure of a notebook file."""
+    return notebook_structure(json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def time_line(teach: int, exercise: int) -> str:
+    """The title cell's Time line."""
+    return f"**Time:** {teach} min teaching + {exercise} min exercises"
+
+
+def update_time_line(path: Path) -> bool:
+    """Rewrite the title cell's Time line from the rule (no other change); True if the file changed."""
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    source = _source(first)
+    if not TIME_RE.search(source):
+        raise ValueError(f"{path.name}: no '**Time:** N min teaching + M min exercises' line in the title cell")
+    new = TIME_RE.sub(time_line(*estimate_minutes(notebook_structure(nb["cells"]))), source, count=1)
+    if new == source:
+        return False
+    first["source"] = new.splitlines(True)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
 
 
 def within_budget(m: Measurement) -> bool:
@@ -208,41 +289,92 @@ def between(text: str, name: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0]
 
 
-def schedule(infos: Sequence[NotebookInfo], *, break_every: int = 90, break_minutes: int = 15,
-             short_exercise: int = 10) -> str:
-    """Workshop plans from the notebooks' own time estimates: two half days (01–04, 05–08) and a full day.
+def rule_text() -> str:
+    """The class-time rule in words, for docs/INSTRUCTORS.md (generated, so the guide cannot drift from the code)."""
+    return (f"- **Teaching:** {MINUTES_PER_SECTION} min per numbered section (`## N · …`), plus "
+            f"{MINUTES_PER_TRAINING_CELL} min per code cell that trains a model (calls `.fit(`; solution cells "
+            "not counted).\n"
+            f"- **Exercises:** {MINUTES_PER_EXERCISE} min per `### Exercise` heading.\n"
+            f"- Each total is rounded to 5 minutes. A {BREAK_MINUTES}-minute break goes between two notebooks whenever "
+            f"the class would otherwise run longer than {MAX_STRETCH} minutes without one. A half day is taken as {HALF_DAY_MINUTES} min of class and a full day as "
+            f"{FULL_DAY_MINUTES} min, breaks included.")
 
-    A break of ``break_minutes`` is suggested whenever about ``break_every`` minutes have passed without one.
-    Each plan's heading also gives the time with only ``short_exercise`` minutes of exercises per notebook.
+
+def _fits(minutes: int) -> str:
+    if minutes <= HALF_DAY_MINUTES:
+        return "a half day"
+    if minutes <= FULL_DAY_MINUTES:
+        return "a full day"
+    return "more than a day"
+
+
+def plan_minutes(infos: Sequence[NotebookInfo], *, one_exercise: bool = False, max_stretch: int = MAX_STRETCH,
+                 break_minutes: int = BREAK_MINUTES) -> tuple[list[tuple[str, int, int, int, int]], int]:
+    """Rows ``(number, teach, exercise, start, end)`` and breaks (number ``""``), and the total with breaks.
+
+    With ``one_exercise`` only one exercise per notebook is done in class (the others become homework). A break
+    of ``break_minutes`` goes between two notebooks whenever the class would otherwise run longer than
+    ``max_stretch`` minutes without one.
+    """
+    rows, clock, since_break = [], 0, 0
+    for info in infos:
+        exercise = min(info.exercise, MINUTES_PER_EXERCISE) if one_exercise else info.exercise
+        minutes = info.teach + exercise
+        if since_break and since_break + minutes > max_stretch:
+            rows.append(("", 0, 0, clock, clock + break_minutes))
+            clock, since_break = clock + break_minutes, 0
+        rows.append((info.number, info.teach, exercise, clock, clock + minutes))
+        clock += minutes
+        since_break += minutes
+    return rows, clock
+
+
+def schedule(infos: Sequence[NotebookInfo], exercises: dict[str, Sequence[str]] | None = None) -> str:
+    """What fits a half day and a full day, and two day plans (01–04, 05–08), from the notebooks' estimates.
+
+    ``exercises`` (notebook number -> exercise headings) names the exercise kept in class and those given as
+    homework when a plan keeps one exercise per notebook.
     """
     by_number = {i.number: i for i in infos}
-    plans = [("Half day A: foundations (01–04)", ["01", "02", "03", "04"]),
-             ("Half day B: clinical images to models (05–08)", ["05", "06", "07", "08"]),
-             ("Full day: the whole course (01–08)", ["01", "02", "03", "04", "05", "06", "07", "08"])]
-    out = []
-    for name, numbers in plans:
-        rows, clock, since_break = [], 0, 0
-        for n in numbers:
-            info = by_number.get(n)
-            if info is None:
-                rows.append(f"| {n} | (notebook not written yet) | | | |")
-                continue
-            if since_break >= break_every:
-                rows.append(f"| | *break* | | | {clock}–{clock + break_minutes} |")
-                clock += break_minutes
-                since_break = 0
-            rows.append(f"| {n} | {info.title} | {info.teach} | {info.exercise} | {clock}–{clock + info.minutes} |")
-            clock += info.minutes
-            since_break += info.minutes
+    exercises = exercises or {}
+    ranges = [("01–02", ["01", "02"]), ("03–04", ["03", "04"]), ("05–06", ["05", "06"]), ("07–08", ["07", "08"]),
+              ("01–04", ["01", "02", "03", "04"]), ("05–08", ["05", "06", "07", "08"]),
+              ("01–08", ["01", "02", "03", "04", "05", "06", "07", "08"])]
+    out = [f"**What fits** (a half day is taken as {HALF_DAY_MINUTES} min and a full day as {FULL_DAY_MINUTES} min "
+           "of class, breaks included):", "",
+           "| notebooks | every exercise in class | one exercise per notebook in class, the rest as homework |",
+           "|---|---|---|"]
+    for name, numbers in ranges:
+        present = [by_number[n] for n in numbers if n in by_number]
+        if not present:
+            continue
         missing = [n for n in numbers if n not in by_number]
         note = f" (without {', '.join(missing)}: not written yet)" if missing else ""
+        full, one = plan_minutes(present)[1], plan_minutes(present, one_exercise=True)[1]
+        out.append(f"| {name}{note} | {full} min ≈ {full / 60:.1f} h: {_fits(full)} | "
+                   f"{one} min ≈ {one / 60:.1f} h: {_fits(one)} |")
+    out.append("")
+    for name, numbers in [("Day 1: foundations (01–04)", ["01", "02", "03", "04"]),
+                          ("Day 2: clinical images to models (05–08)", ["05", "06", "07", "08"])]:
         present = [by_number[n] for n in numbers if n in by_number]
-        short = sum(i.teach + min(i.exercise, short_exercise) for i in present)
-        out += [f"**{name}**: {clock} min ≈ {clock / 60:.1f} h with every exercise and the breaks; "
-                f"{short} min ≈ {short / 60:.1f} h of teaching with one {short_exercise}-minute exercise per notebook "
-                f"(before breaks){note}", "",
-                "| # | notebook | teaching (min) | exercises (min) | minutes from start |",
-                "|---|---|---:|---:|---|", *rows, ""]
+        rows, total = plan_minutes(present)
+        one_rows, one_total = plan_minutes(present, one_exercise=True)
+        out += [f"**{name}**: {total} min ≈ {total / 60:.1f} h with every exercise in class and the breaks; "
+                f"{one_total} min ≈ {one_total / 60:.1f} h with one exercise per notebook in class", "",
+                "| # | notebook | teaching (min) | exercises (min) | minutes from start | "
+                "with one exercise in class: homework |",
+                "|---|---|---:|---:|---|---|"]
+        for (n, teach, exercise, start, end) in rows:
+            if not n:
+                out.append(f"| | *break* | | | {start}–{end} | |")
+                continue
+            names = list(exercises.get(n, ()))
+            homework = ", ".join(f"Exercise {e.split(' ·')[0]}" for e in names[1:]) if len(names) > 1 else "none"
+            out.append(f"| {n} | {by_number[n].title} | {teach} | {exercise} | {start}–{end} | {homework} |")
+        for n in numbers:
+            if n not in by_number:
+                out.append(f"| {n} | (notebook not written yet) | | | | |")
+        out.append("")
     return "\n".join(out).strip() + "\n"
 
 
@@ -343,13 +475,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--update-instructors", action="store_true",
                         help="refresh the schedules and the fast-mode table in docs/INSTRUCTORS.md")
     parser.add_argument("--schedule", action="store_true", help="print the workshop schedules and stop")
+    parser.add_argument("--update-times", action="store_true",
+                        help="rewrite each notebook's Time line from its structure (markdown only), then refresh "
+                             "the schedules and the README table as --report-only --update-instructors "
+                             "--update-readme would")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
     args = parser.parse_args(argv)
 
     paths = find_notebooks(args.only)
+    if args.update_times:
+        for path in paths:
+            teach, exercise = estimate_minutes(read_structure(path))
+            changed = update_time_line(path)
+            print(f"{path.stem}: {teach} + {exercise} min{' (updated)' if changed else ''}")
+        args.report_only = args.update_instructors = args.update_readme = True
     infos = [read_info(p) for p in find_notebooks()]
+    exercises = {i.number: read_structure(p).exercises for i, p in zip(infos, find_notebooks())}
     if args.schedule:
-        print(schedule(infos))
+        print(schedule(infos, exercises))
         return 0
     new: list[Measurement] = []
     if not args.report_only:
@@ -375,7 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         README.write_text(splice(text, table, "notebook-table"), encoding="utf-8")
         print("Updated the notebook table in README.md")
     if args.update_instructors:
-        text = splice(INSTRUCTORS.read_text(encoding="utf-8"), schedule(infos), "schedule")
+        text = splice(INSTRUCTORS.read_text(encoding="utf-8"), schedule(infos, exercises), "schedule")
+        text = splice(text, rule_text(), "time-rule")
         values = [row for p in find_notebooks() for row in read_fast_mode_values(p)]
         INSTRUCTORS.write_text(splice(text, fast_mode_table(values), "fast-mode"), encoding="utf-8")
         print("Updated the schedules and the fast-mode table in docs/INSTRUCTORS.md")

@@ -113,16 +113,104 @@ def test_readme_has_the_markers():
     assert bm.table_rows(bm.between(text, "notebook-table"))
 
 
+def _cell(kind, text, tags=()):
+    cell = {"cell_type": kind, "source": text.splitlines(True), "metadata": {"tags": list(tags)} if tags else {}}
+    if kind == "code":
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "kept\n"}]
+    return cell
+
+
+CELLS = [
+    _cell("markdown", TITLE),
+    _cell("markdown", "## 1 · First\n\ntext"),
+    _cell("code", "model = make_model().fit(x, y)"),
+    _cell("markdown", "## 2 · Second\n\n### Exercise 7.1 · Pick a threshold\n\nprompt"),
+    _cell("code", "answer = ..."),
+    _cell("code", "answer = LogisticRegression().fit(x, y)", tags=["solution"]),   # not counted
+    _cell("markdown", "### Exercise 7.2\n\n## Key takeaways\n\n## Further reading"),     # unnumbered: not counted
+    _cell("code", "x_std = scaler.fit_transform(x)"),                                     # not .fit(: not counted
+]
+
+
+def test_notebook_structure_counts_what_the_rule_needs():
+    st = bm.notebook_structure(CELLS)
+    assert (st.sections, st.training_cells, st.exercises) == (2, 1, ("7.1 · Pick a threshold", "7.2"))
+
+
+@pytest.mark.parametrize("sections, fits, exercises, expected", [
+    (8, 0, 3, (40, 30)), (10, 7, 2, (85, 20)), (0, 0, 0, (0, 0)), (11, 1, 3, (60, 30))])
+def test_estimate_minutes(sections, fits, exercises, expected):
+    st = bm.Structure(sections, fits, tuple(str(i) for i in range(exercises)))
+    assert bm.estimate_minutes(st) == expected
+
+
+def test_estimate_rounds_to_five(monkeypatch):
+    monkeypatch.setattr(bm, "MINUTES_PER_SECTION", 4)
+    monkeypatch.setattr(bm, "MINUTES_PER_EXERCISE", 7)
+    assert bm.estimate_minutes(bm.Structure(3, 0, ("a", "b", "c"))) == (10, 20)   # 12 -> 10, 21 -> 20
+
+
+def test_update_time_line_changes_only_the_time_line(tmp_path):
+    path = tmp_path / "07_x.ipynb"
+    path.write_text(json.dumps({"cells": CELLS, "metadata": {"kernelspec": {"name": "python3"}}}, indent=1))
+    before = json.loads(path.read_text())
+    assert bm.update_time_line(path) is True
+    after = json.loads(path.read_text())
+    assert "**Time:** 15 min teaching + 20 min exercises" in "".join(after["cells"][0]["source"])
+    assert after["cells"][1:] == before["cells"][1:] and after["metadata"] == before["metadata"]
+    assert bm.read_info(path).teach == 15
+    assert bm.update_time_line(path) is False          # idempotent
+
+
+def test_update_time_line_needs_a_time_line(tmp_path):
+    path = tmp_path / "07_x.ipynb"
+    path.write_text(json.dumps({"cells": [_cell("markdown", "# 07 · X\n\nno time")]}))
+    with pytest.raises(ValueError, match="Time"):
+        bm.update_time_line(path)
+
+
+def _notebooks():
+    from utils.run import find_notebooks
+
+    return find_notebooks()
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.stem[:2])
+def test_committed_time_line_follows_the_rule(path):
+    info = bm.read_info(path)
+    assert (info.teach, info.exercise) == bm.estimate_minutes(bm.read_structure(path)), (
+        f"{path.name}: run python -m benchmarks.benchmark --update-times")
+
+
+def test_instructor_guide_quotes_the_rule():
+    text = (bm.ROOT / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    assert bm.between(text, "time-rule").strip() == bm.rule_text().strip()
+
+
+def test_plan_minutes_breaks_and_homework():
+    infos = [bm.NotebookInfo(f"0{n}_x", f"0{n}", f"Title {n}", ("a",), 60, 30) for n in range(1, 5)]
+    rows, total = bm.plan_minutes(infos)
+    assert [r[0] for r in rows] == ["01", "", "02", "", "03", "", "04"]     # 90 + 90 > 120: a break each time
+    assert total == 4 * 90 + 3 * 15
+    rows, total = bm.plan_minutes(infos, one_exercise=True)
+    assert rows[0] == ("01", 60, 10, 0, 70) and total == 4 * 70 + 3 * 15
+    short = [bm.NotebookInfo("01_x", "01", "T", ("a",), 30, 20), bm.NotebookInfo("02_x", "02", "T", ("a",), 40, 20)]
+    assert [r[0] for r in bm.plan_minutes(short)[0]] == ["01", "02"]       # 110 min: no break needed
+
+
 def test_schedule():
-    infos = [bm.NotebookInfo(f"0{n}_x", f"0{n}", f"Title {n}", ("a",), 45, 25) for n in range(1, 9)]
-    text = bm.schedule(infos)
-    half_a, half_b, full = text.split("\n**")
-    assert "Half day A" in half_a and "295 min" in half_a and "| | *break* | | | 140–155 |" in half_a
-    assert "220 min ≈ 3.7 h of teaching with one 10-minute exercise" in half_a
-    assert "| 05 | Title 5 | 45 | 25 | 0–70 |" in half_b
-    assert "Full day" in full and "| 08 | Title 8 | 45 | 25 |" in full
+    infos = [bm.NotebookInfo(f"0{n}_x", f"0{n}", f"Title {n}", ("a",), 45, 30) for n in range(1, 9)]
+    exercises = {f"0{n}": (f"{n}.1 · A", f"{n}.2 · B", f"{n}.3 · C") for n in range(1, 9)}
+    text = bm.schedule(infos, exercises)
+    fits, day1, day2 = text.split("\n**")
+    assert "| 01–02 | 165 min ≈ 2.8 h: a half day |" in fits          # 75 + 15 + 75
+    assert "| 01–04 | 345 min ≈ 5.8 h: a full day |" in fits
+    assert "| 01–08 |" in fits and "more than a day" in fits.splitlines()[-1]
+    assert day1.startswith("Day 1") and "| 01 | Title 1 | 45 | 30 | 0–75 | Exercise 1.2, Exercise 1.3 |" in day1
+    assert "| | *break* | | | 75–90 | |" in day1
+    assert day2.startswith("Day 2") and "| 05 | Title 5 | 45 | 30 | 0–75 |" in day2
     partial = bm.schedule(infos[:3])
-    assert "not written yet" in partial
+    assert "not written yet" in partial and "| 03 | Title 3 | 45 | 30 |" in partial and "| none |" in partial
 
 
 def test_fast_mode_values_and_table():

@@ -11,7 +11,7 @@ from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
-from utils.dicom import DicomError, deidentify, find_phi, load_series, read_dicom, to_hu, window
+from utils.dicom import DicomError, load_series, read_dicom, to_hu, window
 
 AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 SAGITTAL = (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
@@ -199,43 +199,3 @@ def test_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(DicomError, match="empty"):
         load_series(tmp_path / "empty")
 
-
-# ------------------------------------------------------------------------------------ de-identification
-def test_find_phi_flags_identifiers(tmp_path: Path) -> None:
-    path = write_series(tmp_path / "s", n=1)[0]
-    findings = " | ".join(find_phi(read_dicom(path)))
-    for expected in ("private elements", "Doe^Jane", "PID-4711", "19700101", "General Hospital", "House^Greg", "ACC99"):
-        assert expected in findings
-
-
-def test_deidentify_series_leaves_no_phi_and_keeps_series_together(tmp_path: Path) -> None:
-    paths = write_series(tmp_path / "s")
-    (tmp_path / "anon").mkdir()
-    uid_map: dict[str, str] = {}
-    originals = [read_dicom(p) for p in paths]
-    for i, ds in enumerate(originals):
-        anon = deidentify(ds, uid_map, pseudonym="SUBJ-01", date_shift_days=-10)
-        assert find_phi(anon, original=ds) == []
-        anon.save_as(tmp_path / "anon" / f"{i:03d}.dcm", enforce_file_format=True)
-    anons = [pydicom.dcmread(p) for p in sorted((tmp_path / "anon").iterdir())]
-    assert {a.SeriesInstanceUID for a in anons} == {uid_map[originals[0].SeriesInstanceUID]}
-    assert len({a.SOPInstanceUID for a in anons}) == len(anons)
-    assert all(a.SOPInstanceUID == a.file_meta.MediaStorageSOPInstanceUID for a in anons)
-    assert all(not any(e.tag.is_private for e in a) for a in anons)
-    assert {(str(a.PatientName), a.PatientID, a.StudyDate, a.PatientBirthDate) for a in anons} == {
-        ("SUBJ-01", "SUBJ-01", "20231223", "")}
-    np.testing.assert_array_equal(load_series(tmp_path / "anon")[0], load_series(tmp_path / "s")[0])
-
-
-def test_deidentify_without_shift_blanks_dates_and_times(tmp_path: Path) -> None:
-    ds = read_dicom(write_series(tmp_path / "s", n=1)[0])
-    anon = deidentify(ds, {})
-    assert (anon.StudyDate, anon.SeriesDate, anon.StudyTime) == ("", "", "")
-    assert ds.PatientName == "Doe^Jane"  # the input is left unchanged
-
-
-def test_find_phi_with_original_catches_unchanged_uids(tmp_path: Path) -> None:
-    ds = read_dicom(write_series(tmp_path / "s", n=1)[0])
-    anon = deidentify(ds, {})
-    anon.SeriesInstanceUID = ds.SeriesInstanceUID
-    assert find_phi(anon, original=ds) == [f"SeriesInstanceUID keeps its original value {ds.SeriesInstanceUID!r}"]
