@@ -9,6 +9,26 @@ from utils import check_setup as cs
 from utils import config, sources
 
 
+def _nifti_gz() -> bytes:
+    import gzip
+
+    import nibabel as nib
+    import numpy as np
+
+    return gzip.compress(nib.Nifti1Image(np.zeros((4, 4, 2), np.uint8), np.eye(4)).to_bytes())
+
+
+def _jpeg() -> bytes:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDIMG_DATA_DIR", str(tmp_path))
@@ -132,16 +152,21 @@ def test_heart_folder(data_dir):
     (heart / "imagesTr" / "la_003.nii.gz").write_bytes(b"x")
     assert "1 images" in cs.check_heart(data_dir).detail
     for sub in ("imagesTr", "labelsTr"):
-        (heart / sub / "la_003.nii.gz").write_bytes(b"x")
+        (heart / sub / "la_003.nii.gz").write_bytes(_nifti_gz())
         (heart / sub / "._la_003.nii.gz").write_bytes(b"x")
     ok = cs.check_heart(data_dir)
     assert ok.status == "ok" and ok.detail.startswith("1 labelled")
     assert cs.missing_download_bytes(data_dir) < 435 * 10**6
 
 
-def test_heart_tar_only(data_dir):
+def test_heart_tar_only(data_dir, monkeypatch):
     (data_dir / "downloads").mkdir()
     (data_dir / "downloads" / "Task02_Heart.tar").write_bytes(b"x")
+    damaged = cs.check_heart(data_dir)
+    assert damaged.status == "fail" and "re-download it" in damaged.fix
+    real = sources.get_source("task02_heart")
+    fake = dataclasses.replace(real, md5=hashlib.md5(b"x").hexdigest())
+    monkeypatch.setattr(cs, "get_source", lambda name: fake if name == "task02_heart" else sources.get_source(name))
     assert "not extracted" in cs.check_heart(data_dir).detail
 
 
@@ -151,7 +176,7 @@ def test_chest_xray_folder(data_dir):
             (data_dir / "chest_xray" / split / label).mkdir(parents=True)
     assert cs.check_chest_xray(data_dir).status == "fail"
     for path in (data_dir / "chest_xray").glob("*/*"):
-        (path / "a.jpeg").write_bytes(b"x")
+        (path / "a.jpeg").write_bytes(_jpeg())
     ok = cs.check_chest_xray(data_dir)
     assert ok.status == "ok" and ok.detail.startswith("6 images")
 
@@ -161,7 +186,7 @@ def test_chest_xray_nested_copy(data_dir):
         for label in ("NORMAL", "PNEUMONIA"):
             folder = data_dir / "chest_xray" / "chest_xray" / split / label
             folder.mkdir(parents=True)
-            (folder / "a.jpg").write_bytes(b"x")
+            (folder / "a.jpg").write_bytes(_jpeg())
     ok = cs.check_chest_xray(data_dir)
     assert ok.status == "ok" and "chest_xray/chest_xray" in ok.detail
 

@@ -79,7 +79,7 @@ def test_non_image_dicom_is_explained(name: str, kind: str) -> None:
 def test_non_dicom_file(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("not an image")
-    with pytest.raises(DicomError, match="notes.txt is not a DICOM file"):
+    with pytest.raises(DicomError, match="notes.txt: not a DICOM file"):
         read_dicom(path)
 
 
@@ -190,7 +190,7 @@ def test_duplicate_positions(tmp_path: Path) -> None:
 def test_non_dicom_file_in_series_folder(tmp_path: Path) -> None:
     write_series(tmp_path / "s", n=3)
     (tmp_path / "s" / "README.txt").write_text("series exported on Monday")
-    with pytest.raises(DicomError, match="README.txt is not a DICOM file"):
+    with pytest.raises(DicomError, match="README.txt: not a DICOM file"):
         load_series(tmp_path / "s")
 
 

@@ -2,13 +2,21 @@
 
 One line per item (✓ fine, ! works but differs, ✗ must be fixed, – not needed or not there yet), then
 "Ready" or "Not ready: do X". The exit code is 0 when ready and 1 otherwise, so it can gate a script.
+
+Every dataset file reported as present is opened: PneumoniaMNIST against its MD5, each Task02_Heart NIfTI read to
+its end (a truncated .nii.gz fails), each Kaggle image's header and end marker. The data folder must be a folder
+this user can write to (notebook 05 writes its de-identified copies there, downloads go there).
 """
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
 import shutil
 import subprocess
+import tempfile
+import zlib
 import sys
 import urllib.error
 import urllib.parse
@@ -230,6 +238,80 @@ def check_network(offline: bool, needed: bool, url: str | None = None, timeout: 
     return Check("Network", "ok", f"{host} reachable")
 
 
+def check_data_folder(data_dir: Path) -> Check:
+    """The data root is a folder (or can be created) and this user can create files in it."""
+    fix = "make it a writable folder (chmod u+w, or remove the file in its place), or point MEDIMG_DATA_DIR at one"
+    existing = next((p for p in [data_dir, *data_dir.parents] if p.exists()), None)
+    if existing is None:
+        return Check("Data folder", "fail", f"no existing folder above {display_path(data_dir)}", fix)
+    if not existing.is_dir():
+        return Check("Data folder", "fail", f"{display_path(existing)} is a file, not a folder", fix)
+    try:
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".write-test.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return Check("Data folder", "fail", f"{display_path(existing)} is read-only ({exc.strerror or exc})", fix)
+    if existing != data_dir:
+        return Check("Data folder", "ok", f"{display_path(data_dir)} does not exist yet; it can be created")
+    return Check("Data folder", "ok", f"{display_path(data_dir)} is a writable folder")
+
+
+def nifti_problem(path: Path) -> str | None:
+    """Why a NIfTI file is unusable (header unreadable, gzip cut short or corrupt, too few bytes), or None."""
+    import nibabel as nib
+    import numpy as np
+
+    size = 0
+    try:
+        with (gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")) as f:
+            while block := f.read(1 << 22):
+                size += len(block)
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, gzip.BadGzipFile) and "Not a gzipped file" in str(exc):
+            return "not a gzip file, although its name ends in .gz (a web page or an unpacked file?)"
+        return f"cut short or corrupt ({type(exc).__name__}: {str(exc)[:80]})"
+    try:
+        img = nib.load(path)
+        need = int(img.header.get_data_offset()) + int(np.prod(img.shape)) * img.header.get_data_dtype().itemsize
+    except Exception as exc:  # nibabel raises several types for a file that is not NIfTI
+        return f"not a readable NIfTI header ({type(exc).__name__})"
+    if size < need:
+        return f"cut short ({size} of the {need} bytes its header announces)"
+    return None
+
+
+def image_problem(path: Path) -> str | None:
+    """Why a JPEG or PNG file is unusable (not an image, no JPEG end marker, PNG checksum error), or None."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            kind = img.format
+            if kind == "PNG":
+                img.verify()
+    except Exception as exc:  # PIL raises several types for a damaged or fake file
+        return f"not a readable image ({type(exc).__name__})"
+    if kind == "JPEG":
+        with open(path, "rb") as f:
+            f.seek(max(path.stat().st_size - 64, 0))
+            if b"\xff\xd9" not in f.read():
+                return "cut short (the JPEG end marker is missing)"
+    return None
+
+
+def _first_damaged(paths: Iterable[Path], problem: Callable[[Path], str | None]) -> tuple[int, Path | None, str]:
+    """(number damaged, first damaged file, its problem)."""
+    count, first, why = 0, None, ""
+    for path in paths:
+        reason = problem(path)
+        if reason:
+            count += 1
+            if first is None:
+                first, why = path, reason
+    return count, first, why
+
+
 def check_pneumoniamnist(data_dir: Path, verify: bool = True) -> Check:
     """Which PneumoniaMNIST sizes are under ``<data>/pneumoniamnist/`` (and whether their MD5s match)."""
     present, broken = [], []
@@ -237,11 +319,16 @@ def check_pneumoniamnist(data_dir: Path, verify: bool = True) -> Check:
         src = pneumoniamnist(px)
         path = data_dir / src.subdir / src.filename
         if path.is_file():
-            (present if not verify or file_hash(path) == src.md5 else broken).append(f"{px} px")
+            if not verify or file_hash(path) == src.md5:
+                present.append(f"{px} px")
+            else:
+                broken.append((px, path, src.name))
     folder = display_path(data_dir / "pneumoniamnist")
     if broken:
-        return Check("PneumoniaMNIST", "fail", f"damaged: {', '.join(broken)} in {folder}",
-                     "delete the damaged files and download them again (python -m utils.download ...)")
+        px, path, name = broken[0]
+        return Check("PneumoniaMNIST", "fail", f"damaged (MD5 differs): {', '.join(f'{b[0]} px' for b in broken)} "
+                     f"in {folder}", f"file {display_path(path)} is damaged, re-download it: delete it and run "
+                     f"python -m utils.download {' '.join(b[2] for b in broken)}")
     if present:
         return Check("PneumoniaMNIST", "ok", f"{', '.join(present)} in {folder}")
     return Check("PneumoniaMNIST", "skip", "not here: notebook 07 downloads it when the network allows, otherwise "
@@ -254,6 +341,9 @@ def check_heart(data_dir: Path) -> Check:
 
     src = get_source("task02_heart")
     folder = data_dir / src.folder
+    if folder.exists() and not folder.is_dir():
+        return Check("Task02_Heart", "fail", f"{display_path(folder)} is a file, not the dataset folder",
+                     "remove the file and run: python -m utils.download task02_heart")
     if folder.is_dir():
         try:
             root = find_decathlon_root(folder)
@@ -262,12 +352,26 @@ def check_heart(data_dir: Path) -> Check:
                          "delete the folder and run: python -m utils.download task02_heart")
         images, labels = ([p.name for p in nifti_files(root / sub)] for sub in ("imagesTr", "labelsTr"))
         if images and images == labels:
-            return Check("Task02_Heart", "ok", f"{len(images)} labelled volumes in {display_path(root)}")
+            paths = [root / sub / name for name in images for sub in ("imagesTr", "labelsTr")]
+            n_bad, bad, why = _first_damaged(paths, nifti_problem)
+            if bad is not None:
+                return Check("Task02_Heart", "fail", f"{n_bad} of {len(paths)} NIfTI files are damaged, e.g. "
+                             f"{display_path(bad)}: {why}",
+                             f"file {display_path(bad)} is damaged, re-download it: delete {display_path(root)} and "
+                             "run python -m utils.download task02_heart")
+            return Check("Task02_Heart", "ok", f"{len(images)} labelled volumes in {display_path(root)} "
+                         "(all files read to the end)")
         return Check("Task02_Heart", "fail", f"{display_path(root)} is incomplete ({len(images)} images in "
                      f"imagesTr/, {len(labels)} labels in labelsTr/, names must match)",
                      "delete the folder and run: python -m utils.download task02_heart")
-    if (data_dir / src.subdir / src.filename).is_file():
-        return Check("Task02_Heart", "ok", f"{src.filename} downloaded, not extracted yet (loading it extracts it)")
+    tar = data_dir / src.subdir / src.filename
+    if tar.is_file():
+        if src.md5 and file_hash(tar) != src.md5:
+            return Check("Task02_Heart", "fail", f"{display_path(tar)} is damaged (its MD5 differs from the "
+                         "manifest's)", f"file {display_path(tar)} is damaged, re-download it: delete it and run "
+                         "python -m utils.download task02_heart")
+        return Check("Task02_Heart", "ok", f"{src.filename} downloaded and verified, not extracted yet (loading it "
+                     "extracts it)")
     return Check("Task02_Heart", "skip", f"not here: notebook 08 uses synthetic hearts (real set: {src.size}, "
                  "python -m utils.download task02_heart)")
 
@@ -276,6 +380,9 @@ def check_chest_xray(data_dir: Path) -> Check:
     """The optional Kaggle chest X-ray folder (manual download) and its image counts, as
     ``utils.pneumonia_data`` finds it (``chest_xray/`` or a nested ``chest_xray/chest_xray/``)."""
     folder = data_dir / get_source("chest_xray_kaggle").folder
+    if folder.exists() and not folder.is_dir():
+        return Check("Kaggle chest_xray", "fail", f"{display_path(folder)} is a file, not the dataset folder",
+                     "unpack the Kaggle archive there instead (see data/README.md)")
     if not folder.is_dir():
         return Check("Kaggle chest_xray", "skip", "not there (optional, manual download; see data/README.md)")
     from .pneumonia_data import KAGGLE_CLASSES, SPLITS, DataLayoutError, find_kaggle_root
@@ -286,13 +393,19 @@ def check_chest_xray(data_dir: Path) -> Check:
         return Check("Kaggle chest_xray", "fail", str(exc),
                      "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
     splits = [f"{split}/{label}" for split in SPLITS for label in KAGGLE_CLASSES]
-    counts = {s: sum(1 for p in (root / s).glob("*") if p.suffix.lower() in (".jpeg", ".jpg", ".png"))
-              for s in splits}
-    empty = [k for k, n in counts.items() if n == 0]
+    files = {s: sorted(p for p in (root / s).glob("*") if p.suffix.lower() in (".jpeg", ".jpg", ".png")
+                       and not p.name.startswith(".")) for s in splits}
+    empty = [k for k, found in files.items() if not found]
     if empty:
         return Check("Kaggle chest_xray", "fail", f"no images in {', '.join(empty)} of {display_path(root)}",
                      "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
-    return Check("Kaggle chest_xray", "ok", f"{sum(counts.values())} images in {display_path(root)}")
+    total = sum(len(found) for found in files.values())
+    n_bad, bad, why = _first_damaged((p for found in files.values() for p in found), image_problem)
+    if bad is not None:
+        return Check("Kaggle chest_xray", "fail", f"{n_bad} of {total} images are damaged, e.g. "
+                     f"{display_path(bad)}: {why}", f"file {display_path(bad)} is damaged, re-download it (the "
+                     "Kaggle archive, see data/README.md) and unpack it again")
+    return Check("Kaggle chest_xray", "ok", f"{total} images in {display_path(root)} (all open)")
 
 
 def check_memory(available_bytes: int | None = None) -> Check:
@@ -384,10 +497,11 @@ def run_checks(quick: bool = False) -> list[Check]:
     """All checks, in the order they are printed."""
     cfg = get_config()
     datasets = [check_pneumoniamnist(cfg.data_dir), check_heart(cfg.data_dir), check_chest_xray(cfg.data_dir)]
+    folder = check_data_folder(cfg.data_dir)
     needed = any(c.status == "skip" for c in datasets[:2])
     checks = [check_python(), *summarise_packages(check_packages())]
     checks.append(Check("TensorFlow", "skip", "not checked (--quick)") if quick else check_tensorflow())
-    checks += [check_network(cfg.offline, needed), *datasets, check_samples(), check_decoders(), check_memory(),
+    checks += [check_network(cfg.offline, needed), folder, *datasets, check_samples(), check_decoders(), check_memory(),
                check_disk(cfg.data_dir, missing_download_bytes(cfg.data_dir))]
     return checks
 

@@ -36,13 +36,45 @@ class RunResult:
 
 
 def find_notebooks(only: Sequence[str] = ()) -> list[Path]:
-    """Numbered notebooks in order; ``only`` keeps those whose name starts with one of the prefixes."""
+    """Numbered notebooks in order; ``only`` keeps the ones named by each prefix (``07``, ``07_pneumonia``).
+
+    Every prefix must name exactly one notebook: an empty, unknown or ambiguous prefix raises ``SystemExit``
+    with the list of valid notebooks, so a typo never starts a run of everything (or of nothing).
+    """
     found = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    if only:
-        found = [p for p in found if any(p.name.startswith(o) for o in only)]
-        if not found:
-            raise SystemExit(f"No notebook matches --only {' '.join(only)} in {display_path(NOTEBOOKS)}")
-    return found
+    if not only:
+        return found
+    valid = (f"Valid notebooks: {', '.join(p.stem for p in found)} (give the two-digit number, e.g. --only "
+             f"{found[0].name[:2]})." if found else f"There are no numbered notebooks in {display_path(NOTEBOOKS)}.")
+    chosen: list[Path] = []
+    for raw in only:
+        prefix = Path(raw.strip()).name.removesuffix(".ipynb") if raw.strip() else ""
+        if not prefix:
+            raise SystemExit(f"--only got an empty notebook prefix ({raw!r}), which would match every notebook. "
+                             + valid)
+        if prefix.isdigit() and len(prefix) == 1:
+            near = [p.stem for p in found if p.name.startswith(f"0{prefix}_")]
+            hint = f" Did you mean --only 0{prefix} ({near[0]})?" if near else ""
+            raise SystemExit(f"--only {prefix!r} is not a notebook number: they have two digits.{hint} " + valid)
+        matches = [p for p in found if p.name.startswith(prefix)]
+        if not matches:
+            raise SystemExit(f"No notebook matches --only {prefix!r} in {display_path(NOTEBOOKS)}. " + valid)
+        if len(matches) > 1:
+            raise SystemExit(f"--only {prefix!r} is ambiguous: it matches {len(matches)} notebooks "
+                             f"({', '.join(p.stem for p in matches)}). " + valid)
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return sorted(chosen)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds above 0, got {text!r}")
+    return value
 
 
 class PeakMemory:
@@ -184,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="fast mode (MEDIMG_FAST=1)")
     parser.add_argument("--inplace", action="store_true", help="write outputs back into notebooks/")
     parser.add_argument("--only", nargs="+", default=(), metavar="NN", help="notebook number prefixes, e.g. 07")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds allowed per cell")
+    parser.add_argument("--timeout", type=_positive_int, default=900, help="seconds allowed per cell")
     args = parser.parse_args(argv)
 
     from tqdm.auto import tqdm
