@@ -1,4 +1,4 @@
-"""DICOM plumbing: read files with clear errors, rescale to HU, window, load a series, de-identify.
+"""DICOM plumbing: read files with clear errors, rescale to HU, window, load a series (de-identify: utils.deid).
 
 Conventions
 -----------
@@ -10,22 +10,18 @@ Conventions
 """
 from __future__ import annotations
 
-import copy
 import re
 import warnings
 from collections import Counter
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterator, MutableMapping
 
 import numpy as np
 import pydicom
-from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_modality_lut, get_decoder
-from pydicom.uid import UID, generate_uid
+from pydicom.uid import UID
 
 from .errors import CourseDataError
 
