@@ -72,8 +72,10 @@ def normalise(nb: dict[str, Any], python_version: str | None = None) -> dict[str
 
 
 def dumps(nb: dict[str, Any]) -> str:
-    """The file text JupyterLab saves: sorted keys, one-space indent, non-ASCII kept, final newline."""
-    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """The file text JupyterLab saves: sorted keys, one-space indent, sources as lists of lines, final newline."""
+    import nbformat
+
+    return nbformat.writes(nbformat.from_dict(nb), version=4) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,8 +34,7 @@ LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 BADGES = {"https://colab.research.google.com/assets/colab-badge.svg": "colab-badge.svg",
           "https://mybinder.org/badge_logo.svg": "binder-badge.svg"}
 FALLBACK = ("<strong>Interactive slice viewer</strong> (slice, window and level sliders). It needs a live Python "
-            "kernel: open this notebook on Binder or Colab (the rocket button at the top of the page) or in "
-            "JupyterLab, and run the cell.")
+            "kernel: open this notebook in JupyterLab, Binder or Colab and run the cell.")
 
 
 def mathjax_dir() -> Path:
