@@ -167,7 +167,12 @@ def build(out: Path = OUT, *, stage_dir: Path = STAGE, quiet: bool = True) -> Pa
     args = ["-b", "html", "-W", "--keep-going", "-E", "-d", str(stage_dir / ".doctrees"), str(stage_dir), str(out)]
     if quiet:
         args.insert(0, "-q")
-    status = build_main(args)
+    import warnings
+
+    with warnings.catch_warnings():  # Sphinx's deprecation notices about the theme's internals
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        status = build_main(args)
     if status:
         raise SystemExit(f"Sphinx failed (exit {status}); the messages above say which page and line")
     return out
@@ -185,3 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+_BUILT: dict[Path, Path] = {}
+
+
+def build_once(out: Path = ROOT / "build" / "test-site") -> Path:
+    """Build the site once per process (the tests share one build); return ``out``."""
+    if out not in _BUILT:
+        _BUILT[out] = build(out, stage_dir=out.parent / f"{out.name}-src")
+    return _BUILT[out]
