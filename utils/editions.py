@@ -231,7 +231,7 @@ def instructor_edition(nb: dict[str, Any], number: str, guide: GuideNotes) -> di
             cell["source"] = cell["source"].replace("The collapsed cell below", "The cell below")
     note = nbformat.v4.new_markdown_cell(instructor_notes(number, guide))
     note.metadata["tags"] = ["instructor-notes"]
-    nb["cells"].insert(1, dict(note))
+    nb["cells"].insert(1, note)
     nb.setdefault("metadata", {})["medimg_edition"] = "instructor"
     return nb
 
