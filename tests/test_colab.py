@@ -1,10 +1,11 @@
 """The Colab path, rehearsed end to end without network: a stand-in ``google.colab`` module, the course cloned
 with real git from a local clone of this repository (the setup cell's URL and folder are pointed there), the
-pip step run offline (``PIP_NO_INDEX=1``: everything is already installed, so it must be a no-op), then each
-notebook's setup cell in a fresh folder and notebook 01 from the cloned course.
+pip step answered by a stand-in ``pip`` module that records what it was asked to install (no network), then
+each notebook's setup cell in a fresh folder and notebook 01 from the cloned course.
 
 The clone holds the committed state of HEAD, so commit before running this test on your changes.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -37,13 +38,26 @@ def remote(tmp_path_factory):
     repo = tmp_path_factory.mktemp("remote") / "medical-image-processing"
     subprocess.run(["git", "clone", "-q", "--no-local", str(ROOT), str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "-B", launch.BRANCH, head.stdout.strip()], check=True)
+    for key, value in (("pack.compression", "0"), ("pack.window", "0")):  # serving a clone costs little CPU
+        subprocess.run(["git", "-C", str(repo), "config", key, value], check=True)
     return repo
 
 
+FAKE_PIP = """import json, os, sys
+with open(os.environ["FAKE_PIP_LOG"], "a") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+"""
+
+
 def colab_env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIMG_DATA_DIR", "PYTHONPATH"))}
-    env.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", MEDIMG_FAST="1", MEDIMG_OFFLINE="1",
-               GIT_TERMINAL_PROMPT="0")
+    """Fast, offline, and ``python -m pip`` answered by a stand-in that only records its arguments."""
+    fake = tmp_path / "fakepip"
+    (fake / "pip").mkdir(parents=True, exist_ok=True)
+    (fake / "pip" / "__init__.py").write_text("")
+    (fake / "pip" / "__main__.py").write_text(FAKE_PIP)
+    env = {k: v for k, v in os.environ.items() if k not in ("MEDIMG_DATA_DIR", "PYTHONPATH")}
+    env.update(PYTHONPATH=str(fake), FAKE_PIP_LOG=str(tmp_path / "pip.log"), MEDIMG_FAST="1", MEDIMG_OFFLINE="1",
+               GIT_TERMINAL_PROMPT="0", PIP_NO_INDEX="1")
     return env
 
 
@@ -54,8 +68,15 @@ def pointed(source: str, remote: Path, content: Path) -> str:
     return out
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_setup_cell_fetches_the_course_on_colab(path, remote, tmp_path):
+# Notebooks whose setup cells are the same text share one run (test_launch checks they all hold SETUP_CELL).
+SETUPS: dict[str, list[Path]] = {}
+for _p in NOTEBOOKS:
+    SETUPS.setdefault(setup_source(_p), []).append(_p)
+
+
+@pytest.mark.parametrize("paths", list(SETUPS.values()), ids=lambda ps: "+".join(p.name[:2] for p in ps))
+def test_setup_cell_fetches_the_course_on_colab(paths, remote, tmp_path):
+    path = paths[0]
     content = tmp_path / "content" / "medical-image-processing"
     session = tmp_path / "session"  # where Colab starts: no course files around
     session.mkdir()
@@ -71,7 +92,10 @@ def test_setup_cell_fetches_the_course_on_colab(path, remote, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "colab setup ok" in run.stdout and "Mode: fast" in run.stdout
-    assert (content / "notebooks" / path.name).is_file() and (content / "requirements-colab.txt").is_file()
+    assert all((content / "notebooks" / p.name).is_file() for p in paths)
+    assert (content / "requirements-colab.txt").is_file()
+    installs = [json.loads(line) for line in (tmp_path / "pip.log").read_text().splitlines()]
+    assert installs == [["install", "-q", "-r", f"{content}/requirements-colab.txt"]]
 
 
 def test_notebook_01_runs_from_the_cloned_course(remote, tmp_path):

@@ -193,7 +193,7 @@ def read_guide(path: Path = GUIDE) -> GuideNotes:
     text = path.read_text(encoding="utf-8")
     schedule: dict[str, str] = {}
     for line in text.splitlines():
-        m = re.match(r"\|\s*(\d\d)\s*\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*([^|]+?)\s*\|", line)
+        m = re.match(r"\|\s*(\d\d)\s*\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+\s*[–-]\s*\d+)\s*\|", line)
         if m:  # the last table (full day) wins, so the slot is the one in the full-day plan
             schedule[m.group(1)] = (f"{m.group(3)} min teaching + {m.group(4)} min exercises; "
                                     f"minutes {m.group(5)} of the full-day schedule")
