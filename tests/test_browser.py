@@ -210,6 +210,9 @@ def test_jupyterlab_runs_notebook_05_and_the_viewer_responds(lab, page):
     _open(page, lab, "05_dicom_and_nifti.ipynb")
     # the normalised file matches what JupyterLab writes, so opening it does not mark it modified
     assert page.evaluate(f"{MODEL}.context.model.dirty") is False
+    if SHOTS:  # the committed viewer output, before anything runs
+        page.get_by_text("slice_viewer(volume").first.scroll_into_view_if_needed()
+        shot(page, "lab_05_viewer_before_run")
     page.evaluate(f"window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
         f"() => {{ const cells = {MODEL}.content.model.cells; let n = 0;"
