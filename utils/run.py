@@ -189,17 +189,80 @@ def execute(path: Path, *, fast: bool, timeout: int = 900, progress: bool = True
     return result, nb
 
 
-def write_outputs(path: Path, nb: object, inplace: bool) -> None:
-    """Save the executed notebook and an HTML rendering under ``build/`` (and in place if asked)."""
+# The HTML rendering: solutions folded away, a text (and snapshot) fallback where a widget stood, and MathJax
+# from a local copy (build/mathjax/, from the jupyter-server-mathjax package), so it reads well offline.
+HTML_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({tex2jax: {inlineMath: [['$', '$'], ['\\(', '\\)']], displayMath: [['$$', '$$'], ['\\[', '\\]']],
+                              processEscapes: true, processEnvironments: true},
+                    displayAlign: 'center', messageStyle: 'none', showMathMenu: false,
+                    'HTML-CSS': {availableFonts: [], preferredFont: null, webFont: 'STIX-Web', imageFont: null,
+                                 styles: {'@font-face': {'font-family': 'MathJax_Blank', src: "local('MathJax_Blank')"}}}});
+</script>
+<script src="{{ resources.mathjax_url }}"></script>
+<style>details.course-solution > summary { cursor: pointer; font-weight: bold; margin: 0.3em 0 0.3em 6em; }
+.widget-fallback { border-left: 4px solid #2a7ab0; padding: 0.4em 0.8em; background: #f3f8fc; }</style>
+{%- endblock html_head_js_mathjax -%}
+{% block any_cell %}
+{%- if 'solution' in cell.metadata.get('tags', []) -%}
+<details class="course-solution"><summary>Solution (click to show)</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{% endblock any_cell %}
+"""
+
+
+def html_notebook(nb: object) -> object:
+    """A copy of ``nb`` for the HTML rendering: widget outputs replaced by their fallback, no widget state."""
+    import copy
+
+    from .site import widget_fallback
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # the embedded-widget loader would fetch JavaScript from a CDN
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [widget_fallback(o) if o.get("output_type") in ("display_data", "execute_result") else o
+                            for o in cell.outputs]
+    return nb
+
+
+def export_html(nb: object, target: Path) -> None:
+    """Write the HTML rendering of ``nb`` to ``target``, with MathJax copied next to it once."""
+    import shutil
+
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
+    from .site import mathjax_dir
+
+    mathjax = target.parent / "mathjax"
+    if not (mathjax / "MathJax.js").is_file():
+        shutil.copytree(mathjax_dir(), mathjax, dirs_exist_ok=True)
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[jinja2.DictLoader({"course.html.j2": HTML_TEMPLATE})],
+                            template_file="course.html.j2",
+                            mathjax_url="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe")
+    html, _ = exporter.from_notebook_node(nbformat.from_dict(html_notebook(nb)))
+    target.write_text(html, encoding="utf-8")
+
+
+def write_outputs(path: Path, nb: object, inplace: bool) -> None:
+    """Save the executed notebook and an HTML rendering under ``build/`` (and, normalised, in place if asked)."""
+    import nbformat
+
+    from .normalise import dumps, normalise
+
     BUILD.mkdir(exist_ok=True)
     nbformat.write(nb, BUILD / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (BUILD / f"{path.stem}.html").write_text(html, encoding="utf-8")
-    if inplace:
-        nbformat.write(nb, path)
+    export_html(nb, BUILD / f"{path.stem}.html")
+    if inplace:  # JupyterLab's metadata, collapsed solutions: the committed file opens unmodified
+        path.write_text(dumps(normalise(nbformat.from_dict(nb))), encoding="utf-8")
 
 
 def table(results: Sequence[RunResult]) -> Iterator[str]:

@@ -4,7 +4,9 @@ Notebooks show a static figure as well, so saved outputs stay meaningful without
 """
 from __future__ import annotations
 
+import base64
 import io
+import struct
 from typing import Any
 
 import ipywidgets as widgets
@@ -15,11 +17,32 @@ import numpy as np
 from .plotting import overlay_mask
 
 
+PLACEHOLDER = ("[Interactive slice viewer (slice, level and width sliders): run this cell with a live Python "
+               "kernel to use it]")
+
+
 class SliceViewer(widgets.VBox):
-    """The viewer's container; its plain-text form (shown where widgets cannot render) says what it is."""
+    """The viewer's container. Where widgets cannot render (a saved notebook with no kernel, nbconvert, the
+    course website) its output falls back to a PNG of the first view and a plain-text line saying what it is."""
+
+    picture: widgets.Image | None = None
 
     def __repr__(self) -> str:
-        return "[Interactive slice viewer: run this cell in JupyterLab, Binder or Colab to scroll and window]"
+        return PLACEHOLDER
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = PLACEHOLDER
+        if self.picture is not None and self.picture.value:
+            bundle["image/png"] = base64.b64encode(self.picture.value).decode("ascii")
+        return bundle
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, read from a PNG's header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", png[16:24])
 
 
 def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: int = 0,
@@ -52,7 +75,13 @@ def slice_viewer(volume: np.ndarray, mask: np.ndarray | None = None, *, axis: in
     for w in (index, level, width, show_mask):
         w.observe(draw, names="value")
     draw()
-    return SliceViewer([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), picture])
+    # Shown at its own pixel size (JupyterLab would otherwise stretch it to the cell's width and blur it),
+    # so the sliders and the whole slice fit a 1366 x 768 laptop screen together.
+    px_wide, _ = png_size(picture.value)
+    picture.layout = widgets.Layout(width=f"{px_wide}px", max_width="100%")
+    viewer = SliceViewer([widgets.HBox([index, show_mask]), widgets.HBox([level, width]), picture])
+    viewer.picture = picture
+    return viewer
 
 
 
@@ -62,6 +91,7 @@ def _render(image: np.ndarray, mask: np.ndarray | None, *, vmin: float, vmax: fl
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     overlay_mask(ax, image, mask, vmin=vmin, vmax=vmax)
+    ax.images[0].set_interpolation("nearest")  # crisp voxels, no smoothing between them
     fig.colorbar(ax.images[0], ax=ax, shrink=0.8, label=unit)
     ax.set_title(title)
     buffer = io.BytesIO()
