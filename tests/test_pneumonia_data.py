@@ -258,3 +258,11 @@ def test_auto_downloads_from_local_server(tmp_path, data_dir, monkeypatch):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_synthetic_balance_matches_pneumoniamnist(data_dir):
+    """Training and validation at 74.2 % pneumonia, test at 62.5 % (390 of 624), as in PneumoniaMNIST."""
+    data = load_pneumonia("synthetic", size=28, n_synthetic=600, seed=3)
+    assert abs(data.y_train.mean() - 0.742) < 0.02 and abs(data.y_val.mean() - 0.742) < 0.06
+    assert abs(data.y_test.mean() - 0.625) < 0.03
+    assert abs(len(data.y_test) / 600 - 624 / 5856) < 0.01
