@@ -381,6 +381,9 @@ def _write_cache(path: Path, key: str, arrays: dict[str, np.ndarray]) -> str:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, key=np.array(key), **arrays)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a cache is as readable as any data file
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
