@@ -1,5 +1,6 @@
 """Tests for utils.pneumonia_data: every source from small fixtures in tmp_path, never the internet."""
 import dataclasses
+import os
 import hashlib
 import threading
 from functools import partial
@@ -28,18 +29,30 @@ def _npz(path, size=28, drop=None):
     return path
 
 
-def _kaggle(root, val=2):
-    names = {"NORMAL": ["IM-0115-0001.jpeg", "IM-0115-0002.jpeg", "NORMAL2-IM-1427-0001.jpeg"],
-             "PNEUMONIA": ["person1_bacteria_1.jpeg", "person1_bacteria_2.jpeg", "person22_virus_55.jpeg"]}
+def make_kaggle(root, *, val=True, n=(6, 6), n_val=(2, 2), n_test=(3, 3), shape=(60, 80), shared=False):
+    """A small Kaggle-layout folder under ``root/chest_xray``: patients with one or two films each."""
     rng = np.random.default_rng(1)
-    for split in ("train", "val", "test"):
-        for cls, files in names.items():
-            folder = root / "chest_xray" / split / cls
-            folder.mkdir(parents=True)
-            for name in files[: (val if split == "val" else None)]:
-                pixels = rng.integers(0, 256, (60, 80), dtype=np.uint8)  # not square: centre-cropped
-                Image.fromarray(pixels).save(folder / f"{split}-{name}" if split == "test" else folder / name)
+
+    def films(split, cls, count, offset):
+        folder = root / "chest_xray" / split / cls
+        folder.mkdir(parents=True, exist_ok=True)
+        for k in range(count):
+            patient = offset + k // 2  # two films per patient
+            name = (f"IM-{patient:04d}-{k % 2 + 1:04d}.jpeg" if cls == "NORMAL"
+                    else f"person{patient}_bacteria_{offset * 10 + k}.jpeg")
+            pixels = rng.integers(0, 256, shape, dtype=np.uint8)
+            Image.fromarray(pixels).save(folder / name)
+
+    for cls, i in (("NORMAL", 0), ("PNEUMONIA", 1)):
+        films("train", cls, n[i], 100)
+        if val:
+            films("val", cls, n_val[i], 500)
+        films("test", cls, n_test[i], 100 if shared else 900)
     return root / "chest_xray"
+
+
+def _kaggle(root, val=True):
+    return make_kaggle(root, val=val)
 
 
 @pytest.fixture
@@ -81,17 +94,89 @@ def test_pneumoniamnist_on_disk(data_dir, monkeypatch):
     assert data.source == "pneumoniamnist" and len(data.y_test) == 6
 
 
-def test_kaggle_layout(tmp_path, data_dir):
+def test_kaggle_layout(tmp_path, data_dir, capsys):
     data = load_pneumonia(_kaggle(tmp_path), size=16)
     _check(data, 16)
     assert data.source == "kaggle" and len(data.y_test) == 6
-    pooled = set(data.patients_train) | set(data.patients_val)
-    assert pooled == {"IM-0115", "NORMAL2-IM-1427", "person1", "person22"}
+    assert len(data.y_train) + len(data.y_val) == 16  # the tiny val/ is pooled with train/ and regrown
     assert not set(data.patients_train) & set(data.patients_val)  # regrown validation split is grouped
+    assert {0, 1} <= set(data.y_val)
+    out = capsys.readouterr().out
+    assert "validation is 10 % of the training patients" in out and "no patient ID" in out
+    assert data.shared_patients("train", "test") == set()
+
+
+def test_kaggle_without_val_folder(tmp_path, data_dir):
+    data = load_pneumonia(_kaggle(tmp_path, val=False), size=16)
+    _check(data, 16)
+    assert len(data.y_train) + len(data.y_val) == 12 and not set(data.patients_train) & set(data.patients_val)
+    assert any("missing or empty" in n for n in data.notes)
+
+
+def test_kaggle_large_val_folder_kept(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setattr(pdata, "MIN_KAGGLE_VAL", 4)
+    root = _kaggle(tmp_path)
+    data = pdata._kaggle(root, 16, min_val=4)
+    assert len(data.y_val) == 4 and set(data.patients_val) == {"IM-0500", "person500"}
+
+
+def test_kaggle_train_test_overlap_reported(tmp_path, data_dir, capsys):
+    data = load_pneumonia(make_kaggle(tmp_path, shared=True), size=16)
+    assert data.shared_patients("train", "test") | data.shared_patients("val", "test")
+    assert "occur in both the given training and test folders" in capsys.readouterr().out
+
+
+def test_kaggle_pads_to_square(tmp_path, data_dir):
+    root = make_kaggle(tmp_path, shape=(40, 80))  # landscape: black bands above and below, nothing cut
+    folder = root / "train" / "NORMAL"
+    white = np.full((40, 80), 255, np.uint8)
+    for f in folder.iterdir():
+        Image.fromarray(white).save(f)
+    image = pdata._read_image(next(folder.iterdir()), 16)
+    assert image.shape == (16, 16) and image.dtype == np.uint8
+    assert image[:3].max() < 30 and image[-3:].max() < 30  # letterbox bands
+    assert image[6:10].min() > 200 and image[6:10, 0].min() > 200  # the full width survives: no crop
+
+
+def test_kaggle_cache_fresh_stale_corrupt(tmp_path, data_dir, capsys):
+    root = _kaggle(tmp_path)
+    first = pdata.read_kaggle(root, 16)
+    cache = pdata.cache_path(root, 16)
+    assert cache.is_file() and not list(cache.parent.glob("*.part"))
+    calls = []
+    original = pdata._read_image
+    pdata._read_image = lambda p, s: calls.append(p) or original(p, s)
+    try:
+        again = pdata.read_kaggle(root, 16)  # fresh: nothing decoded
+        assert calls == [] and all(np.array_equal(first[k], again[k]) for k in first)
+        assert not pdata.cache_path(root, 20).exists()  # the size is part of the key
+        victim = next((root / "train" / "NORMAL").iterdir())  # stale: a film changed
+        Image.fromarray(np.zeros((60, 80), np.uint8)).save(victim)
+        os.utime(victim, ns=(1, 1))
+        capsys.readouterr()
+        stale = pdata.read_kaggle(root, 16)
+        assert len(calls) == 22 and "folder changed" in capsys.readouterr().out
+        i = [p.name for p, _ in pdata.kaggle_files(root)["train"]].index(victim.name)
+        assert stale["x_train"][i].max() == 0
+        calls.clear()
+        cache.write_bytes(cache.read_bytes()[:100])  # corrupt: rebuilt, never trusted
+        rebuilt = pdata.read_kaggle(root, 16)
+        assert len(calls) == 22 and "damaged" in capsys.readouterr().out
+        assert np.array_equal(rebuilt["x_train"], stale["x_train"])
+    finally:
+        pdata._read_image = original
+
+
+def test_kaggle_cache_unwritable_is_a_note(tmp_path, data_dir, capsys, monkeypatch):
+    root = _kaggle(tmp_path)
+    monkeypatch.setattr(pdata, "cache_path", lambda r, s: tmp_path / "afile" / "c.npz")
+    (tmp_path / "afile").write_text("not a folder")
+    data = load_pneumonia(root, size=16)
+    assert data.source == "kaggle" and "could not cache" in capsys.readouterr().out
 
 
 def test_kaggle_parent_folder_and_auto(tmp_path, data_dir):
-    _kaggle(data_dir)
+    make_kaggle(data_dir)
     assert load_pneumonia(data_dir, size=8).source == "kaggle"
     assert load_pneumonia("auto", size=8).source == "kaggle"
 
@@ -108,7 +193,7 @@ def test_patient_id(name, expected):
 def test_wrong_layout(tmp_path, data_dir):
     (tmp_path / "x" / "train" / "NORMAL").mkdir(parents=True)
     (tmp_path / "x" / "images").mkdir()
-    with pytest.raises(DataLayoutError, match=r"expected folders.*found.*train/"):
+    with pytest.raises(DataLayoutError, match=r"found.*train/.*expected folders"):
         load_pneumonia(tmp_path / "x")
 
 
@@ -116,14 +201,6 @@ def test_empty_folder(tmp_path, data_dir):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataLayoutError, match="is empty"):
         load_pneumonia(tmp_path / "empty")
-
-
-def test_layout_without_images(tmp_path, data_dir):
-    root = _kaggle(tmp_path)
-    for f in (root / "val").rglob("*.jpeg"):
-        f.unlink()
-    with pytest.raises(DataLayoutError, match="No images"):
-        load_pneumonia(root)
 
 
 def test_corrupted_npz(tmp_path, data_dir):
@@ -181,3 +258,11 @@ def test_auto_downloads_from_local_server(tmp_path, data_dir, monkeypatch):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_synthetic_balance_matches_pneumoniamnist(data_dir):
+    """Training and validation at 74.2 % pneumonia, test at 62.5 % (390 of 624), as in PneumoniaMNIST."""
+    data = load_pneumonia("synthetic", size=28, n_synthetic=600, seed=3)
+    assert abs(data.y_train.mean() - 0.742) < 0.02 and abs(data.y_val.mean() - 0.742) < 0.06
+    assert abs(data.y_test.mean() - 0.625) < 0.03
+    assert abs(len(data.y_test) / 600 - 624 / 5856) < 0.01
