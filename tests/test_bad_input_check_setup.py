@@ -152,7 +152,7 @@ CASES = [
                  id="kaggle-png-truncated"),
     pytest.param(kaggle(_corrupt_middle(png()), name="x.png"), "fail", "not a readable image",
                  id="kaggle-png-bit-flip"),
-    pytest.param(kaggle(empty="test/NORMAL"), "fail", "no images in test/NORMAL", id="kaggle-empty-class"),
+    pytest.param(kaggle(empty="test/NORMAL"), "fail", "test/NORMAL: has no images", id="kaggle-empty-class"),
     pytest.param(_file_instead("chest_xray", cs.check_chest_xray), "fail", "is a file, not the dataset folder",
                  id="kaggle-folder-is-a-file"),
     pytest.param(lambda data: ((data / "chest_xray" / "images").mkdir(parents=True), cs.check_chest_xray(data))[1],

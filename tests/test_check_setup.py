@@ -181,6 +181,17 @@ def test_chest_xray_folder(data_dir):
     assert ok.status == "ok" and ok.detail.startswith("6 images")
 
 
+def test_chest_xray_without_val_is_ready(data_dir):
+    """The loader regrows validation from training, so the pre-flight check must not require val/."""
+    for split in ("train", "test"):
+        for label in ("NORMAL", "PNEUMONIA"):
+            folder = data_dir / "chest_xray" / split / label
+            folder.mkdir(parents=True)
+            (folder / "a.jpeg").write_bytes(_jpeg())
+    ok = cs.check_chest_xray(data_dir)
+    assert ok.status == "ok" and ok.detail.startswith("4 images")
+
+
 def test_chest_xray_nested_copy(data_dir):
     for split in ("train", "val", "test"):
         for label in ("NORMAL", "PNEUMONIA"):

@@ -385,20 +385,15 @@ def check_chest_xray(data_dir: Path) -> Check:
                      "unpack the Kaggle archive there instead (see data/README.md)")
     if not folder.is_dir():
         return Check("Kaggle chest_xray", "skip", "not there (optional, manual download; see data/README.md)")
-    from .pneumonia_data import KAGGLE_CLASSES, SPLITS, DataLayoutError, find_kaggle_root
+    from .pneumonia_data import DataLayoutError, find_kaggle_root, kaggle_files
 
     try:
         root = find_kaggle_root(folder)
+        files = {split: [path for path, _ in found] for split, found in kaggle_files(root).items()}
     except DataLayoutError as exc:
         return Check("Kaggle chest_xray", "fail", str(exc),
-                     "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
-    splits = [f"{split}/{label}" for split in SPLITS for label in KAGGLE_CLASSES]
-    files = {s: sorted(p for p in (root / s).glob("*") if p.suffix.lower() in (".jpeg", ".jpg", ".png")
-                       and not p.name.startswith(".")) for s in splits}
-    empty = [k for k, found in files.items() if not found]
-    if empty:
-        return Check("Kaggle chest_xray", "fail", f"no images in {', '.join(empty)} of {display_path(root)}",
-                     "unpack the archive so that chest_xray/{train,val,test}/{NORMAL,PNEUMONIA}/ hold the images")
+                     "unpack the archive so that chest_xray/{train,test}/{NORMAL,PNEUMONIA}/ (and optionally val/) "
+                     "hold the images")
     total = sum(len(found) for found in files.values())
     n_bad, bad, why = _first_damaged((p for found in files.values() for p in found), image_problem)
     if bad is not None:
