@@ -39,6 +39,7 @@ from utils.config import ROOT  # noqa: E402
 HERE = ROOT / "benchmarks"
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
+REAL_DATA_HEADING = "## Real data"  # written by benchmarks/real_data.py
 README = ROOT / "README.md"
 INSTRUCTORS = ROOT / "docs" / "INSTRUCTORS.md"
 
@@ -463,6 +464,13 @@ def merge(old: Iterable[Measurement], new: Iterable[Measurement]) -> list[Measur
     return sorted(merged.values(), key=lambda m: (m.mode != "full", m.notebook))
 
 
+def real_data_section(path: Path = RESULTS_MD) -> str:
+    """The "Real data" section that ``benchmarks/real_data.py`` keeps at the end of results.md, to carry over."""
+    text = path.read_text() if path.is_file() else ""
+    start = text.find(REAL_DATA_HEADING)
+    return "\n" + text[start:] if start >= 0 else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from utils.run import find_notebooks
 
@@ -509,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     RESULTS_JSON.write_text(json.dumps({"machine": machine, "budgets": {
         "full_seconds": FULL_SECONDS, "full_mb": FULL_MB, "fast_total_seconds": FAST_TOTAL_SECONDS},
         "runs": [asdict(m) for m in measurements]}, indent=2) + "\n")
-    RESULTS_MD.write_text(render_results(measurements, machine) + "\n")
+    RESULTS_MD.write_text(render_results(measurements, machine) + "\n" + real_data_section())
     print(f"Wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
     full = {m.notebook: m for m in measurements if m.mode == "full"}
     if args.update_readme:

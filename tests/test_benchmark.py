@@ -228,3 +228,11 @@ def test_fast_mode_values_of_every_notebook():
     from utils.run import find_notebooks
 
     assert all(bm.read_fast_mode_values(p) for p in find_notebooks())
+
+
+def test_report_keeps_the_real_data_section(tmp_path):
+    md = tmp_path / "results.md"
+    md.write_text("# Benchmark results\n\nold tables\n\n## Real data\n\n| 08 | Task02 | full |\n")
+    assert bm.real_data_section(md) == "\n## Real data\n\n| 08 | Task02 | full |\n"
+    md.write_text("# Benchmark results\n\nno real data yet\n")
+    assert bm.real_data_section(md) == ""
