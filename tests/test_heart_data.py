@@ -80,11 +80,11 @@ def test_layout_errors(tmp_path):
         load_heart(tmp_path / "missing")
     (tmp_path / "images").mkdir()
     (tmp_path / "notes.txt").write_text("x")
-    with pytest.raises(FileNotFoundError, match=r"expected imagesTr/ and labelsTr/.*found images/, notes.txt"):
+    with pytest.raises(FileNotFoundError, match=r"found images/, notes.txt; expected imagesTr/ and labelsTr/"):
         load_heart(tmp_path)
     (tmp_path / "imagesTr").mkdir()
     (tmp_path / "labelsTr").mkdir()
-    with pytest.raises(FileNotFoundError, match="holds no .nii.gz files"):
+    with pytest.raises(FileNotFoundError, match="imagesTr: no .nii.gz files"):
         load_heart(tmp_path)
 
 
@@ -92,23 +92,24 @@ def test_missing_label_shape_mismatch_and_damaged_file(tmp_path):
     decathlon(tmp_path, n=1)
     affine = np.eye(4)
     nib.save(nib.Nifti1Image(np.zeros((4, 4, 3), np.float32), affine), tmp_path / "imagesTr" / "la_001.nii.gz")
-    with pytest.raises(FileNotFoundError, match="No label for la_001.nii.gz"):
+    with pytest.raises(FileNotFoundError, match="no label for la_001.nii.gz"):
         load_heart(tmp_path)
     nib.save(nib.Nifti1Image(np.zeros((4, 4, 2), np.uint8), affine), tmp_path / "labelsTr" / "la_001.nii.gz")
-    with pytest.raises(ValueError, match=r"la_001: image shape \(4, 4, 3\) but label shape \(4, 4, 2\)"):
+    with pytest.raises(ValueError, match=r"la_001.nii.gz: label shape \(4, 4, 2\) but image shape \(4, 4, 3\)"):
         load_heart(tmp_path)
     data = (tmp_path / "imagesTr" / "la_000.nii.gz").read_bytes()
     (tmp_path / "imagesTr" / "la_000.nii.gz").write_bytes(data[: len(data) // 2])  # truncated transfer
-    with pytest.raises(ValueError, match="Cannot read .*la_000.nii.gz as NIfTI"):
+    with pytest.raises(ValueError, match="la_000.nii.gz: (is damaged|cannot be read as NIfTI)"):
         load_heart(tmp_path)
     (tmp_path / "imagesTr" / "la_000.nii.gz").write_bytes(gzip.compress(b"not a nifti file"))
-    with pytest.raises(ValueError, match="Cannot read"):
+    with pytest.raises(ValueError, match="cannot be read as NIfTI"):
         load_heart(tmp_path)
 
 
 def test_auto_falls_back_to_synthetic_offline(data_root, capsys, monkeypatch):
     calls = []
-    monkeypatch.setattr(heart_data, "synthetic_cases", lambda n, seed: calls.append((n, seed)) or [])
+    monkeypatch.setattr(heart_data, "synthetic_data", lambda n, seed: calls.append((n, seed)) or
+                        heart_data.HeartData([], "synthetic", "", ""))
     data = load_heart("auto", n_synthetic=4, seed=1)
     assert data.source == "synthetic" and calls == [(4, 1)]
     assert "No Task02_Heart/ under" in capsys.readouterr().out
