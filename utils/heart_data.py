@@ -397,10 +397,13 @@ class HeartData:
         return case_from_nifti(case_id, image_nii, label_nii, image=image, label=label)
 
     def source_pair(self, case_id: str) -> tuple[Any, Any, str, str]:
-        """The image and label as stored (file voxel order, original header), read afresh, and their names."""
+        """The image and label as stored (file voxel order, original header), opened afresh, and their names.
+
+        For a folder these are ``nibabel.load`` of the two files: nothing of the loader's processing is reused.
+        """
         if case_id in self._paths:
             ip, lp = self._paths[case_id]
-            return _array(_open(ip), ip), _array(_open(lp), lp), display_path(ip), display_path(lp)
+            return _open(ip), _open(lp), display_path(ip), display_path(lp)
         if self._open_pair is None or case_id not in self.case_ids:
             raise KeyError(f"no case {case_id!r}; cases: {', '.join(self.case_ids[:8])} ...")
         return self._open_pair(case_id)
@@ -524,6 +527,27 @@ def load_heart(source: str | Path = "auto", *, n_synthetic: int = 20, seed: int 
     data = open_heart(source, n_synthetic=n_synthetic, seed=seed, limit=limit)
     data.cases  # noqa: B018 (read now, so errors show here)
     return data
+
+
+class Progress:
+    """One line now and then for a long loop: ``done/total``, elapsed seconds and an estimate of the time left."""
+
+    def __init__(self, total: int, what: str, lines: int = 4) -> None:
+        import time
+
+        self.total, self.what, self.done, self._time = total, what, 0, time.perf_counter
+        self.start = self._time()
+        self.every = max(1, -(-total // max(lines, 1)))
+
+    def step(self, note: str = "") -> None:
+        """Count one item; print a line every ``total / lines`` items and at the end."""
+        self.done += 1
+        if self.done % self.every and self.done != self.total:
+            return
+        elapsed = self._time() - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        print(f"  {self.what}: {self.done}/{self.total} · {elapsed:.0f} s elapsed · about {left:.0f} s left"
+              + (f" · {note}" if note else ""), flush=True)
 
 
 def check_split(train_ids: list[str], val_ids: list[str], test_ids: list[str]) -> None:
