@@ -33,7 +33,7 @@ def decathlon(folder, n=2):
 
 
 def test_synthetic_source():
-    data = load_heart("synthetic", n_synthetic=1, seed=3)
+    data = load_heart("synthetic", n_synthetic=1, seed=3)  # la_000 is stored RAS
     case = data.cases[0]
     assert data.source == "synthetic" and len(data) == 1 and data.label_names == {0: "background", 1: "left atrium"}
     assert case.image.shape == case.label.shape == (64, 128, 128) and case.image.dtype == np.float32
@@ -80,11 +80,11 @@ def test_layout_errors(tmp_path):
         load_heart(tmp_path / "missing")
     (tmp_path / "images").mkdir()
     (tmp_path / "notes.txt").write_text("x")
-    with pytest.raises(FileNotFoundError, match=r"expected imagesTr/ and labelsTr/.*found images/, notes.txt"):
+    with pytest.raises(FileNotFoundError, match=r"found images/, notes.txt; expected imagesTr/ and labelsTr/"):
         load_heart(tmp_path)
     (tmp_path / "imagesTr").mkdir()
     (tmp_path / "labelsTr").mkdir()
-    with pytest.raises(FileNotFoundError, match="holds no .nii.gz files"):
+    with pytest.raises(FileNotFoundError, match="imagesTr: no .nii.gz files"):
         load_heart(tmp_path)
 
 
@@ -92,23 +92,24 @@ def test_missing_label_shape_mismatch_and_damaged_file(tmp_path):
     decathlon(tmp_path, n=1)
     affine = np.eye(4)
     nib.save(nib.Nifti1Image(np.zeros((4, 4, 3), np.float32), affine), tmp_path / "imagesTr" / "la_001.nii.gz")
-    with pytest.raises(FileNotFoundError, match="No label for la_001.nii.gz"):
+    with pytest.raises(FileNotFoundError, match="no label for la_001.nii.gz"):
         load_heart(tmp_path)
     nib.save(nib.Nifti1Image(np.zeros((4, 4, 2), np.uint8), affine), tmp_path / "labelsTr" / "la_001.nii.gz")
-    with pytest.raises(ValueError, match=r"la_001: image shape \(4, 4, 3\) but label shape \(4, 4, 2\)"):
+    with pytest.raises(ValueError, match=r"la_001.nii.gz: label shape \(4, 4, 2\) but image shape \(4, 4, 3\)"):
         load_heart(tmp_path)
     data = (tmp_path / "imagesTr" / "la_000.nii.gz").read_bytes()
     (tmp_path / "imagesTr" / "la_000.nii.gz").write_bytes(data[: len(data) // 2])  # truncated transfer
-    with pytest.raises(ValueError, match="Cannot read .*la_000.nii.gz as NIfTI"):
+    with pytest.raises(ValueError, match="la_000.nii.gz: (is damaged|cannot be read as NIfTI)"):
         load_heart(tmp_path)
     (tmp_path / "imagesTr" / "la_000.nii.gz").write_bytes(gzip.compress(b"not a nifti file"))
-    with pytest.raises(ValueError, match="Cannot read"):
+    with pytest.raises(ValueError, match="cannot be read as NIfTI"):
         load_heart(tmp_path)
 
 
 def test_auto_falls_back_to_synthetic_offline(data_root, capsys, monkeypatch):
     calls = []
-    monkeypatch.setattr(heart_data, "synthetic_cases", lambda n, seed: calls.append((n, seed)) or [])
+    monkeypatch.setattr(heart_data, "synthetic_data", lambda n, seed: calls.append((n, seed)) or
+                        heart_data.HeartData([], "synthetic", "", ""))
     data = load_heart("auto", n_synthetic=4, seed=1)
     assert data.source == "synthetic" and calls == [(4, 1)]
     assert "No Task02_Heart/ under" in capsys.readouterr().out
@@ -128,3 +129,72 @@ def test_task02_offline_without_data_says_how_to_get_it(data_root, capsys):
     with pytest.raises(DownloadError, match="MEDIMG_OFFLINE=1"):
         load_heart("task02_heart")
     assert "about 435 MB" in capsys.readouterr().out
+
+
+# --- the bounded, one-volume-at-a-time reader ---------------------------------------------------------------
+
+def test_open_reads_no_voxels_and_read_only_what_is_asked(tmp_path, monkeypatch):
+    decathlon(tmp_path, n=2)
+    reads = []
+    real = heart_data._array
+    monkeypatch.setattr(heart_data, "_array", lambda nii, path: reads.append(path.parent.name) or real(nii, path))
+    data = heart_data.open_heart(tmp_path)
+    assert data.case_ids == ["la_000", "la_001"] and reads == []
+    header = data.read("la_000", image=False, label=False)
+    assert reads == [] and header.image is None and header.label is None
+    assert header.shape == SMALL["shape"] and header.spacing == SMALL["spacing"]
+    label_only = data.read("la_001", image=False)
+    assert reads == ["labelsTr"] and label_only.image is None and label_only.label.shape == SMALL["shape"]
+
+
+def test_reading_one_at_a_time_keeps_memory_flat(tmp_path):
+    import tracemalloc
+
+    decathlon(tmp_path, n=4)
+    data = heart_data.open_heart(tmp_path)
+    one_volume = np.prod(SMALL["shape"]) * 5  # float32 image + uint8 label
+    peaks = []
+    for n in (1, 4):
+        tracemalloc.start()
+        for case_id in data.case_ids[:n]:
+            case = data.read(case_id)
+            kept = case.image[:, ::4, ::4].copy()  # keep only a small part, as notebook 08 does
+            del case
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        del kept
+    assert peaks[1] < 1.5 * peaks[0] + one_volume, peaks  # four volumes cost about what one costs
+
+
+def test_export_back_to_the_source_orientation(tmp_path):
+    image, label, affine = make_heart_volume(0, **SMALL)
+    flip = np.diag([-1.0, -1.0, 1.0, 1.0])
+    flip[:2, 3] = [(image.shape[2] - 1), (image.shape[1] - 1)]
+    stored = np.ascontiguousarray(label.transpose(2, 1, 0)[::-1, ::-1])
+    image_nii = nib.Nifti1Image(np.ascontiguousarray(image.transpose(2, 1, 0)[::-1, ::-1]), affine @ flip)
+    case = case_from_nifti("la_000", image_nii, nib.Nifti1Image(stored, affine @ flip))
+    back = heart_data.to_source_orientation(case.label, image_nii)
+    assert np.array_equal(back, stored)                       # the file's own voxel order again
+    assert not np.array_equal(case.label.transpose(2, 1, 0), stored)  # the canonical array alone is flipped
+
+
+def test_synthetic_source_stores_every_other_case_lps():
+    data = heart_data.open_heart("synthetic", n_synthetic=2, seed=0)
+    assert [data.read(i, image=False, label=False).orientation for i in data.case_ids] == ["RAS", "LPS"]
+    image, label, affine = make_heart_volume(1)
+    case = data.read("la_001")
+    assert np.array_equal(case.image, image) and np.array_equal(case.label, label) and np.allclose(case.affine, affine)
+    stored_image, stored_label, _, _ = data.source_pair("la_001")
+    assert np.array_equal(np.asarray(stored_label.dataobj), label.transpose(2, 1, 0)[::-1, ::-1])
+
+
+def test_progress_prints_time_left(capsys):
+    progress = heart_data.Progress(8, "volumes", lines=2)
+    for _ in range(8):
+        progress.step()
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and "4/8" in lines[0] and "s left" in lines[0] and "8/8" in lines[1]
+
+
+def test_check_split_accepts_a_clean_split():
+    heart_data.check_split(["a", "b"], ["c"], ["d", "e"])
