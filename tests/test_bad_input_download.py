@@ -372,5 +372,5 @@ def test_auto_loader_falls_back_when_data_folder_is_a_file(data_dir: Path, monke
         raise RuntimeError("fell back to the built-in data")
     monkeypatch.setattr(pneumonia_data, "synthetic_splits", fallback)
     with pytest.raises(RuntimeError, match="fell back"):
-        pneumonia_data.load_pneumonia("auto", size=28, n_synthetic=40)
+        pneumonia_data.load_pneumonia("auto", size=28, n_synthetic=60)
     assert "not a folder" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """utils.editions: the learner edition has no solutions, cleared self-checks and plain learner cells, and runs
 top to bottom (nbval); the instructor edition shows solutions and the guide's notes; hazards are found."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,17 @@ def test_learner_edition_removes_solutions_and_clears_self_checks():
     assert "solution" not in out.cells[2].source and "cell below, then run the self-check." in out.cells[2].source
 
 
+@pytest.mark.parametrize("later, hazard", [
+    pytest.param("print(grid)", None, id="name-the-learner-cell-gives-a-value"),
+    pytest.param("print(grid, total)", ("total",), id="stubbed-name-still-a-hazard"),
+])
+def test_values_given_in_the_learner_cell_stay(later, hazard):
+    nb = exercise_nb(later)
+    nb.cells[3].source = "grid = [1, 2, 3]\ntotal = ..."
+    nb.cells[4].source = "# Solution 1.1\ngrid = [1, 2, 3]\ntotal = int(values.sum())"
+    assert [d.names for d in check_dependencies(nb, "01_x")] == ([hazard] if hazard else [])
+
+
 def test_learner_cell_keeps_its_own_your_turn_line():
     nb = exercise_nb()
     nb.cells[3].source = "# Your turn: replace the ... below.\ntotal = ..."
@@ -74,7 +86,9 @@ def test_instructor_edition_shows_solutions_and_the_guides_notes():
     assert "jupyter" not in out.cells[5].metadata  # the solution, shown
     notes = out.cells[1]
     assert notes.cell_type == "markdown" and "instructor-notes" in notes.metadata["tags"]
-    assert "**Timing:** 40 min teaching + 20 min exercises" in notes.source
+    title = "".join(nbformat.read(ROOT / "notebooks" / "07_pneumonia_classification.ipynb", 4).cells[0].source)
+    teaching, exercises = re.search(r"\*\*Time:\*\*\s*(\d+) min teaching \+ (\d+) min exercises", title).groups()
+    assert f"**Timing:** {teaching} min teaching + {exercises} min exercises; minutes " in notes.source
     assert "Data leakage" in notes.source and "Dice on the wrong arrays" not in notes.source
 
 

@@ -72,6 +72,16 @@ def defined_names(source: str) -> set[str]:
     return names
 
 
+def given_names(source: str) -> set[str]:
+    """Names a learner cell binds to a real value (``Cs = [...]``), not to the ``...`` stub."""
+    tree = _code(source)
+    if tree is None:
+        return set()
+    return {target.id for node in tree.body if isinstance(node, ast.Assign)
+            and not (isinstance(node.value, ast.Constant) and node.value.value is Ellipsis)
+            for target in node.targets if isinstance(target, ast.Name)}
+
+
 def used_before_defined(source: str) -> set[str]:
     """Names a cell reads before it binds them itself (approximated by their first position)."""
     tree = _code(source)
@@ -111,8 +121,9 @@ def check_dependencies(nb: dict[str, Any], name: str = "") -> list[Dependency]:
     for k, cell in enumerate(cells):
         if not is_solution(cell):
             nxt = cells[k + 1] if k + 1 < len(cells) else None
-            if cell["cell_type"] == "code" and not (nxt is not None and is_solution(nxt)):
-                before |= defined_names(cell["source"])
+            if cell["cell_type"] == "code":  # a learner cell keeps only the values it gives, not its stubs
+                learner = nxt is not None and is_solution(nxt)
+                before |= given_names(cell["source"]) if learner else defined_names(cell["source"])
             continue
         pending = defined_names(cell["source"]) - before
         for j in range(k + 1, len(cells)):
@@ -189,14 +200,14 @@ class GuideNotes:
 
 
 def read_guide(path: Path = GUIDE) -> GuideNotes:
-    """Parse the full-day schedule rows and the "Where learners usually get stuck" bullets."""
+    """Parse the schedule rows and the "Where learners usually get stuck" bullets."""
     text = path.read_text(encoding="utf-8")
     schedule: dict[str, str] = {}
     for line in text.splitlines():
         m = re.match(r"\|\s*(\d\d)\s*\|\s*([^|]+?)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+\s*[–-]\s*\d+)\s*\|", line)
-        if m:  # the last table (full day) wins, so the slot is the one in the full-day plan
+        if m:  # each notebook stands in one day's table: its slot is the one in that day's plan
             schedule[m.group(1)] = (f"{m.group(3)} min teaching + {m.group(4)} min exercises; "
-                                    f"minutes {m.group(5)} of the full-day schedule")
+                                    f"minutes {m.group(5)} of its day in the instructor guide's schedule")
     section = text.split("## Where learners usually get stuck", 1)[-1].split("\n## ", 1)[0]
     stuck = []
     for bullet in re.findall(r"^- (.+?)(?=^- |\Z)", section, flags=re.M | re.S):
