@@ -17,8 +17,7 @@ import numpy as np
 from .plotting import overlay_mask
 
 
-PLACEHOLDER = ("[Interactive slice viewer (slice, level and width sliders): run this cell with a live Python "
-               "kernel to use it]")
+PLACEHOLDER = "[Interactive slice viewer (slice, level and width sliders): run this cell with a live Python kernel]"
 
 
 class SliceViewer(widgets.VBox):

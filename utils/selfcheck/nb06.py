@@ -103,7 +103,7 @@ def exercise_6_2(lab_2mm: Any, labels: np.ndarray, spacing: Sequence[float],
     ml = lambda lab, sp: float((lab == 2).sum() * np.prod(sp) / 1000)  # noqa: E731 - label 2 = myocardium
     true = np.array(labels.shape) * np.asarray(spacing, float) / np.array(shape)   # field of view / new shape
     before, after = ml(labels, spacing), ml(lab_2mm, true)
-    check(True, "", success=f"a {' x '.join(f'{v:.2f}' for v in true)} mm grid of nearest neighbours; "
+    check(True, "", success=f"{' x '.join(f'{v:.2f}' for v in true)} mm, nearest neighbour; "
           f"myocardium {before:.1f} mL before, {after:.1f} mL after")
 
 
