@@ -72,17 +72,19 @@ def exercise_8_2(accuracy_empty: Any, dice_empty: Any, atrium_fractions: Sequenc
           + (" (1.0 is the convention only when the truth is empty too)." if np.isclose(d, 1.0) else "."))
 
 
+def _surface_points(mask: np.ndarray, spacing: Sequence[float]) -> np.ndarray:
+    """The mask's surface voxels as points in mm."""
+    return np.argwhere(mask & ~ndimage.binary_erosion(mask)) * np.asarray(spacing, float)
+
+
 def _blob_distances(blob: np.ndarray, truth: np.ndarray, spacing: Sequence[float]) -> tuple[float, float]:
     """HD95 and maximum distance (mm) of truth + a far blob against the truth, from the construction alone.
 
     The truth's surface is unchanged, so its points are at distance 0 both ways; only the blob's surface points
     have a distance, to the nearest truth surface point (an explicit search over the two point sets).
     """
-    def surface_points(mask: np.ndarray) -> np.ndarray:
-        return np.argwhere(mask & ~ndimage.binary_erosion(mask)) * np.asarray(spacing, float)
-
-    truth_pts = surface_points(truth)
-    blob_pts = surface_points(blob & ~truth)
+    truth_pts = _surface_points(truth, spacing)
+    blob_pts = _surface_points(blob & ~truth, spacing)
     far = np.array([np.sqrt(((truth_pts - p) ** 2).sum(1)).min() for p in blob_pts])
     d = np.concatenate([np.zeros(2 * len(truth_pts)), far])
     return float(np.percentile(d, 95)), float(d.max())
@@ -102,9 +104,8 @@ def exercise_8_3(blob_dice: Any, blob_hd95: Any, blob_hdmax: Any, blob: Any, tru
         print(f"{HINT}: `blob` should be the truth plus one small block (found {extra} extra and {missing} "
               "missing voxels); start from truth.copy().")
         return
-    outside = np.argwhere(blob & ~truth) * np.asarray(spacing, float)   # points, not a full distance map:
-    surface = np.argwhere(truth & ~ndimage.binary_erosion(truth)) * np.asarray(spacing, float)  # light on memory
-    far = cKDTree(surface).query(outside)[0].min()
+    outside = np.argwhere(blob & ~truth) * np.asarray(spacing, float)   # points, not a full distance map
+    far = cKDTree(_surface_points(truth, spacing)).query(outside)[0].min()
     if far < 30:
         print(f"{HINT}: the blob is only {far:.0f} mm from the atrium; put it at least 30 mm away (a corner).")
         return
