@@ -415,13 +415,35 @@ def fast_mode_table(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
 # Running (not unit-tested: it executes notebooks)
 
 
+def cpu_info() -> dict[str, str]:
+    """The CPU's model, its widest vector instructions and its float32 matrix-multiply speed (NumPy, all cores).
+
+    Two machines that both have "2 cores" can differ threefold in a notebook's training time, so every
+    measurement records which CPU it ran on.
+    """
+    import numpy as np
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 platform.processor() or "unknown")
+    flags = set(next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), []))
+    vector = [name for flag, name in (("avx2", "AVX2"), ("avx512f", "AVX-512"), ("amx_tile", "AMX")) if flag in flags]
+    a = np.ones((1024, 1024), np.float32)
+    a @ a  # warm-up
+    start = time.perf_counter()
+    for _ in range(10):
+        a @ a
+    gflops = 10 * 2 * 1024 ** 3 / (time.perf_counter() - start) / 1e9
+    return {"cpu": model, "vector": ", ".join(vector) or "none found", "matmul": f"{gflops:.0f} GFLOP/s (float32)"}
+
+
 def machine_info() -> dict[str, Any]:
     """A short description of where the numbers were measured."""
     import psutil
 
     from utils.config import get_config
 
-    return {"cpus": os.cpu_count(), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GB",
+    return {"cpus": os.cpu_count(), **cpu_info(), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GB",
             "python": platform.python_version(), "platform": platform.platform(terse=True),
             "offline": get_config().offline, "load average": f"{os.getloadavg()[1]:.1f} (5 min)",
             "date": time.strftime("%Y-%m-%d")}

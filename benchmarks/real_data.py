@@ -26,6 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks.benchmark import cpu_info  # noqa: E402
 NOTEBOOKS = {"07": "07_pneumonia_classification", "08": "08_atrial_segmentation"}
 HEADLINE = {"07": ("test_accuracy", "test_auc", "test_sensitivity", "test_specificity", "threshold", "n_train",
                    "n_val", "n_test", "rounds_run", "steps_run", "train_seconds"),
@@ -110,7 +113,7 @@ def run(nb: str, dataset: str, label: str, params: list[tuple[str, str]], fast: 
             "mode": "fast" if fast else "full", "ok": proc.returncode == 0, "wall_s": round(wall, 1),
             "cpu_s": round(cpu, 1), "peak_mb": round(peak), "metrics": metrics,
             "error": "" if proc.returncode == 0 else log.strip().splitlines()[-1][:300] if log.strip() else "failed",
-            "machine": {"cpus": os.cpu_count(), "load_1min": round(os.getloadavg()[0], 1),
+            "machine": {"cpus": os.cpu_count(), **cpu_info(), "load_1min": round(os.getloadavg()[0], 1),
                         "python": platform.python_version()},
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
@@ -118,17 +121,19 @@ def run(nb: str, dataset: str, label: str, params: list[tuple[str, str]], fast: 
 def md_rows(rows: list[dict]) -> list[str]:
     """The "Real data" section of benchmarks/results.md."""
     lines = [MD_HEADING, "", "Written by `python benchmarks/real_data.py` (papermill, fresh kernel; CPU and peak memory of "
-             "the kernel's process tree; the machine's load average at the end of the run is given because it is "
-             "shared).", "",
-             "| notebook | data | mode | wall (s) | CPU (s) | peak (MB) | headline metrics | load | date |",
-             "|---|---|---|---:|---:|---:|---|---:|---|"]
+             "the kernel's process tree). The machine's load average at the end of the run is given because it is "
+             "shared, and the CPU's matrix-multiply speed because two-core machines differ up to threefold in "
+             "training time.", "",
+             "| notebook | data | mode | wall (s) | CPU (s) | peak (MB) | headline metrics | load | CPU speed | date |",
+             "|---|---|---|---:|---:|---:|---|---:|---|---|"]
     for r in rows:
         m = r["metrics"]
         shown = ", ".join(f"{k.replace('test_', '')} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                           for k, v in m.items() if k != "dataset" and k in HEADLINE.get(r["notebook"][:2], ())[:5])
         status = shown if r["ok"] else f"FAILED: {r['error']}"
         lines.append(f"| {r['notebook']} | {r['label']} | {r['mode']} | {r['wall_s']:.0f} | {r['cpu_s']:.0f} | "
-                     f"{r['peak_mb']} | {status} | {r['machine']['load_1min']} | {r['date']} |")
+                     f"{r['peak_mb']} | {status} | {r['machine']['load_1min']} | "
+                     f"{r['machine'].get('matmul', 'not recorded')} | {r['date']} |")
     return lines
 
 

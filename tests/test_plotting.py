@@ -40,6 +40,16 @@ def test_show_planes_uses_physical_aspect():
     assert coronal.get_aspect() == pytest.approx(3.0) and axial.get_aspect() == pytest.approx(1.0)
 
 
+def test_show_planes_colour_range_from_all_voxels_or_a_subsample_of_a_large_volume():
+    small = np.random.default_rng(0).random((10, 20, 30))
+    assert show_planes(small).axes[0].images[0].get_clim() == pytest.approx(tuple(np.percentile(small, [1, 99])))
+    large = np.zeros((17, 1000, 1000), np.float32)     # 17 million voxels: every 2nd pixel in y and x is used
+    large[:, ::2, ::2] = np.random.default_rng(1).random((17, 500, 500))
+    lo, hi = show_planes(large, vmin=-1.0).axes[0].images[0].get_clim()
+    assert lo == -1.0 and hi == pytest.approx(np.percentile(large[:, ::2, ::2], 99))
+    assert hi > np.percentile(large, 99)                # the subsample's range, not that of all voxels
+
+
 def test_slice_viewer_builds_widgets_and_rejects_bad_shapes():
     widget = slice_viewer(np.random.rand(4, 8, 8), mask=np.zeros((4, 8, 8)), unit="HU")
     sliders = widget.children[0].children[0]

@@ -190,10 +190,10 @@ def case_from_nifti(case_id: str, image_nii: Any, label_nii: Any, *, image: bool
     def canonical(nii: Any, dtype: type) -> np.ndarray:
         arr = np.asarray(nii.dataobj)
         arr = arr[..., 0] if arr.ndim == 4 else arr
-        arr = np.ascontiguousarray(nib.orientations.apply_orientation(arr, ornt).transpose(2, 1, 0))
-        if dtype is np.uint8:
-            return (np.rint(arr) if arr.dtype.kind == "f" else arr).astype(np.uint8, copy=False)
-        return arr.astype(np.float32, copy=False)
+        arr = nib.orientations.apply_orientation(arr, ornt).transpose(2, 1, 0)   # a view: flips and transposes
+        if dtype is np.uint8 and arr.dtype.kind == "f":
+            arr = np.rint(arr)
+        return np.ascontiguousarray(arr, dtype=dtype)   # one copy, converted on the way
 
     zooms = np.sqrt((canon_affine[:3, :3] ** 2).sum(0))
     sz, sy, sx = (round(float(zooms[a]), 5) for a in (2, 1, 0))  # NIfTI stores float32: 1.37 not 1.3700000048
