@@ -418,7 +418,7 @@ def fast_mode_table(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
 def cpu_info() -> dict[str, str]:
     """The CPU's model, its widest vector instructions and its float32 matrix-multiply speed (NumPy, all cores).
 
-    Two machines that both have "2 cores" can differ threefold in a notebook's training time, so every
+    Two machines that both have "2 cores" can differ almost fourfold in a notebook's training time, so every
     measurement records which CPU it ran on.
     """
     import numpy as np

@@ -122,7 +122,7 @@ def md_rows(rows: list[dict]) -> list[str]:
     """The "Real data" section of benchmarks/results.md."""
     lines = [MD_HEADING, "", "Written by `python benchmarks/real_data.py` (papermill, fresh kernel; CPU and peak memory of "
              "the kernel's process tree). The machine's load average at the end of the run is given because it is "
-             "shared, and the CPU's matrix-multiply speed because two-core machines differ up to threefold in "
+             "shared, and the CPU's matrix-multiply speed because two-core machines differ almost fourfold in "
              "training time.", "",
              "| notebook | data | mode | wall (s) | CPU (s) | peak (MB) | headline metrics | load | CPU speed | date |",
              "|---|---|---|---:|---:|---:|---|---:|---|---|"]
