@@ -5,8 +5,9 @@
     python benchmarks/cv_08.py "Task02_Heart CV fold {}, COPIES 4"
 
 Each fold's row holds its held-out patients' scores (``per_patient``); this prints every patient and the mean and
-sample standard deviation over all of them, for the network alone (threshold 0.5) and for the pipeline chosen in
-each fold on that fold's validation patients.
+sample standard deviation over all of them, for the networks alone (threshold 0.5), for the pipeline chosen in
+each fold on that fold's validation patients and, where the rows hold them (``view_dice``), for each view's network
+alone.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def pooled(rows: list[dict], pattern: str, folds: int = 3) -> dict[str, dict[str
             raise SystemExit(f"no successful row labelled {label!r} in {JSON_IN.name}: run that fold first")
         for case, scores in by_label[label]["metrics"]["per_patient"].items():
             patients[case] = {"fold": k, "network": scores["dice"], "chosen": scores["final_dice"],
-                              "end_off_mm": scores.get("centre_off_mm", float("nan"))}
+                              "end_off_mm": scores.get("centre_off_mm", float("nan")),
+                              **{f"view {v}": d for v, d in scores.get("view_dice", {}).items()}}
     return patients
 
 
@@ -37,11 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pattern", help='the fold rows\' label with {} for the fold, e.g. "Task02_Heart CV fold {}"')
     args = parser.parse_args(argv)
     patients = pooled(json.loads(JSON_IN.read_text()), args.pattern)
+    views = sorted({key for s in patients.values() for key in s if key.startswith("view ")})
     for case, s in sorted(patients.items()):
         print(f"{case}  fold {s['fold']}  network alone {s['network']:.3f}  chosen {s['chosen']:.3f}  "
-              f"final crop {s['end_off_mm']:.1f} mm off")
-    for key, name in (("network", "network alone at 0.5"), ("chosen", "chosen in each fold")):
-        values = [s[key] for s in patients.values()]
+              f"final crop {s['end_off_mm']:.1f} mm off" + "".join(f"  {v} {s.get(v, float('nan')):.3f}" for v in views))
+    keys = [("network", "network alone at 0.5"), ("chosen", "chosen in each fold")]
+    for key, name in keys + [(v, f"{v[5:]} network alone at 0.5") for v in views]:
+        values = [s[key] for s in patients.values() if key in s]
         print(f"{len(values)} patients, {name}: {statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}")
     return 0
 

@@ -1,5 +1,6 @@
 """benchmarks/cv_08.py: pools the held-out patients of the three fold rows, and refuses a missing fold."""
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,18 @@ def test_a_missing_or_failed_fold_is_an_error_not_a_smaller_mean():
         cv_08.pooled(rows, "CV fold {}")
     with pytest.raises(SystemExit, match="CV fold 1"):
         cv_08.pooled(rows[:1], "CV fold {}")
+
+
+def test_each_views_scores_are_pooled_when_the_rows_hold_them(capsys, monkeypatch, tmp_path):
+    rows = [fold_row(k, {c: (0.8, 0.9)}) for k, c in enumerate("abc")]
+    for row, axial in zip(rows, (0.7, 0.8, 0.9)):
+        for scores in row["metrics"]["per_patient"].values():
+            scores["view_dice"] = {"axial": axial, "sagittal": 0.5}
+    patients = cv_08.pooled(rows, "CV fold {}")
+    assert [patients[c]["view axial"] for c in "abc"] == [0.7, 0.8, 0.9]
+    (tmp_path / "rows.json").write_text(json.dumps(rows))
+    monkeypatch.setattr(cv_08, "JSON_IN", tmp_path / "rows.json")
+    assert cv_08.main(["CV fold {}"]) == 0
+    out = capsys.readouterr().out
+    assert "3 patients, axial network alone at 0.5: 0.800 ± 0.100" in out
+    assert "3 patients, sagittal network alone at 0.5: 0.500 ± 0.000" in out
